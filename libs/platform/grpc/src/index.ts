@@ -1,0 +1,3 @@
+export * from './health-service';
+export * from './grpc-server';
+export * from './grpc-client';

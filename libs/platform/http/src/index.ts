@@ -1,0 +1,7 @@
+export * from './readiness';
+export * from './service-runtime';
+export * from './tokens';
+export * from './ops.controller';
+export * from './platform.module';
+export * from './http-errors.filter';
+export * from './bootstrap';

@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './codec';
+export * from './kafka-client';
+export * from './durable-producer';
+export * from './batch-consumer';
