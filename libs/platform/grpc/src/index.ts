@@ -1,3 +1,4 @@
 export * from './health-service';
 export * from './grpc-server';
 export * from './grpc-client';
+export * from './grpc.module';

@@ -3,3 +3,5 @@ export * from './codec';
 export * from './kafka-client';
 export * from './durable-producer';
 export * from './batch-consumer';
+export * from './kafka-runtime';
+export * from './kafka.module';
