@@ -3,7 +3,7 @@
 # protocol) with the embedded SQLite backend on 127.0.0.1 for dev and tests.
 #
 #   ferretdb.sh install   build the ferretdb binary from the Go module proxy into $CACHE_DIR/bin
-#   ferretdb.sh start     install if needed, start, wait for a real wire-protocol ping
+#   ferretdb.sh start     install if needed, start, wait for a real wire-protocol ping (OP_MSG)
 #   ferretdb.sh stop      stop our server (by pid file only)
 #   ferretdb.sh status    exit 0 if running, 3 if not
 #
@@ -83,12 +83,29 @@ cmd_install() {
   info "built ferretdb $FERRET_VERSION in $(( ($(now_ms) - t0) / 1000 ))s"
 }
 
-# Real readiness: FerretDB's own `ping` sub-command connects with the MongoDB
-# Go driver and runs the `ping` command over the wire protocol.
-ping_ok() {
-  timeout 15 "$BIN" ping --listen-addr="$ADDR" --setup-database=postline --setup-timeout=5s \
-    --debug-addr=- --telemetry=disable --log-level=error >"$STATE/readiness.log" 2>&1
+# Real readiness: a MongoDB wire-protocol round trip in pure bash — send an
+# OP_MSG {ping: 1, $db: "admin"} over /dev/tcp and require an OP_MSG reply
+# containing ok: 1. (FerretDB's own `ferretdb ping` sub-command is unusable
+# here: it insists on --setup-username and then fails SCRAM against a
+# no-auth server.)
+mongo_ping() { # host port [timeout_s]
+  timeout "${3:-3}" bash -c '
+    exec 3<>"/dev/tcp/$0/$1" || exit 1
+    printf "\x33\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xdd\x07\x00\x00\x00\x00\x00\x00\x00\x1e\x00\x00\x00\x10ping\x00\x01\x00\x00\x00\x02\$db\x00\x06\x00\x00\x00admin\x00\x00" >&3
+    len=$(dd bs=1 count=4 <&3 2>/dev/null | od -An -tu4 --endian=little | tr -d " \n")
+    [[ "$len" =~ ^[0-9]+$ ]] && ((len > 16 && len < 65536)) || { echo "bad reply length: ${len:-none}"; exit 1; }
+    body=$(dd bs=1 count=$((len - 4)) <&3 2>/dev/null | od -An -tx1 -v | tr -d " \n")
+    exec 3>&-
+    # header: requestID, responseTo=1 (our id), opCode 2013; then ok: 1.0 (double) or 1 (int32)
+    if [[ "$body" == ????????01000000dd070000* ]] &&
+       [[ "$body" == *016f6b00000000000000f03f* || "$body" == *106f6b0001000000* ]]; then
+      exit 0
+    fi
+    echo "unexpected reply: $body"; exit 1
+  ' "$1" "$2" 2>&1
 }
+
+ping_ok() { mongo_ping "$LOOPBACK" "$MONGO_PORT" 3 >"$STATE/readiness.log"; }
 
 wait_until_ready() {
   local pid="$1" deadline=$((SECONDS + READY_TIMEOUT_S))
@@ -98,7 +115,7 @@ wait_until_ready() {
     pid_alive "$pid" || { tail_log "$LOG"; die "ferretdb (pid $pid) exited during startup — see $LOG"; }
     if ((SECONDS >= deadline)); then
       tail_log "$STATE/readiness.log" 10
-      die "ferretdb port $ADDR is open but 'ferretdb ping' keeps failing — see $LOG"
+      die "ferretdb port $ADDR is open but a wire-protocol ping keeps failing — see $LOG"
     fi
     sleep 0.3
   done
@@ -145,9 +162,9 @@ cmd_stop() {
 cmd_status() {
   local pid
   if pid="$(running_pid ferretdb "${NEEDLES[@]}")"; then
-    local p="closed"; port_open "$LOOPBACK" "$MONGO_PORT" && p="open"
+    local p="no answer"; mongo_ping "$LOOPBACK" "$MONGO_PORT" 3 >/dev/null && p="ping ok"
     printf 'ferretdb  running  pid %-7s mongodb://%s (%s)  log %s\n' "$pid" "$ADDR" "$p" "$LOG"
-    [[ "$p" == open ]]
+    [[ "$p" == "ping ok" ]]
   else
     printf 'ferretdb  stopped\n'
     return 3

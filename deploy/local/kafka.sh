@@ -8,6 +8,9 @@
 #   kafka.sh status             exit 0 if running, 3 if not
 #   kafka.sh topics ARGS...     run TopicCommand against the local broker, e.g.
 #                               kafka.sh topics --create --topic t --partitions 4
+#   kafka.sh tool CLASS ARGS... run any Kafka CLI class from the cached jars, e.g.
+#                               kafka.sh tool org.apache.kafka.tools.consumer.ConsoleConsumer \
+#                                 --bootstrap-server 127.0.0.1:39092 --topic t --from-beginning
 #
 # Ports: POSTLINE_KAFKA_PORT (default 39092, PLAINTEXT) and
 #        POSTLINE_KAFKA_CONTROLLER_PORT (default 39093, KRaft controller).
@@ -276,11 +279,19 @@ cmd_topics() {
   run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" "$@"
 }
 
+cmd_tool() {
+  installed || die "kafka is not installed — run: $0 install"
+  [[ $# -ge 1 ]] || die "usage: $0 tool MAIN_CLASS [ARGS...]"
+  [[ -f "$TOOLS_LOG4J_CONF" ]] || write_config
+  run_tool "$@"
+}
+
 case "${1:-}" in
   install) cmd_install ;;
   start)   cmd_start ;;
   stop)    cmd_stop ;;
   status)  cmd_status ;;
   topics)  shift; cmd_topics "$@" ;;
-  *) echo "usage: $0 {install|start|stop|status|topics ARGS...}" >&2; exit 2 ;;
+  tool)    shift; cmd_tool "$@" ;;
+  *) echo "usage: $0 {install|start|stop|status|topics ARGS...|tool CLASS ARGS...}" >&2; exit 2 ;;
 esac

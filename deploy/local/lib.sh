@@ -108,21 +108,42 @@ pid_is_ours() {
   done
 }
 
+# find_orphan NEEDLE... — print the pid of a live process whose command line
+# contains every NEEDLE (absolute paths unique to this checkout). Used only
+# when the pid file is missing/stale, e.g. after someone deleted it by hand.
+find_orphan() {
+  local d pid
+  for d in /proc/[0-9]*; do
+    pid="${d#/proc/}"
+    [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue
+    if pid_is_ours "$pid" "$@"; then printf '%s\n' "$pid"; return 0; fi
+  done
+  return 1
+}
+
 # running_pid NAME NEEDLE... — print the pid of our live process for NAME and
-# return 0; otherwise clean up stale pid/ready files and return 1.
+# return 0; otherwise clean up stale pid/ready files and return 1. A server of
+# ours that lost its pid file is re-adopted (found via its unique cmdline).
 running_pid() {
-  local name="$1" pf pid; shift
+  local name="$1" pf pid=""; shift
   pf="$(pid_file "$name")"
-  [[ -f "$pf" ]] || return 1
-  pid="$(tr -dc '0-9' <"$pf" || true)"
-  if [[ -n "$pid" ]] && pid_is_ours "$pid" "$@"; then
+  if [[ -f "$pf" ]]; then
+    pid="$(tr -dc '0-9' <"$pf" || true)"
+    if [[ -n "$pid" ]] && pid_is_ours "$pid" "$@"; then
+      printf '%s\n' "$pid"
+      return 0
+    fi
+    if [[ -n "$pid" ]] && pid_alive "$pid"; then
+      warn "pid file $pf points at pid $pid which is not our $name (cmdline does not match); ignoring it"
+    fi
+    rm -f "$pf" "$(ready_file "$name")"
+  fi
+  if pid="$(find_orphan "$@")"; then
+    warn "adopting running $name pid $pid (its pid file was missing or stale)"
+    printf '%s\n' "$pid" >"$pf"
     printf '%s\n' "$pid"
     return 0
   fi
-  if [[ -n "$pid" ]] && pid_alive "$pid"; then
-    warn "pid file $pf points at pid $pid which is not our $name (cmdline does not match); ignoring it"
-  fi
-  rm -f "$pf" "$(ready_file "$name")"
   return 1
 }
 
@@ -201,18 +222,20 @@ with_cache_lock() {
 release_cache_lock() { exec 8>&-; }
 
 # ---------------------------------------------------------------- go tools
-# go_install_pinned NAME MODULE@VERSION — build a Go binary into
-# $CACHE_DIR/bin, skipped when $CACHE_DIR/bin/.NAME.version already matches.
+# go_install_pinned NAME MODULE@VERSION [LDFLAGS] — build a Go binary into
+# $CACHE_DIR/bin with `go install` (module fetched through the Go module
+# proxy), skipped when $CACHE_DIR/bin/.NAME.version already matches.
 go_install_pinned() {
-  local name="$1" spec="$2"
+  local name="$1" spec="$2" ldflags="${3:-}"
   local bin="$CACHE_DIR/bin/$name" marker="$CACHE_DIR/bin/.$name.version"
-  if [[ -x "$bin" && -f "$marker" && "$(cat "$marker")" == "$spec" ]]; then
+  local want="$spec${ldflags:+ ldflags=$ldflags}"
+  if [[ -x "$bin" && -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
     return 0
   fi
   require_cmd go "install Go (>= 1.22) to build $name"
   with_cache_lock "go-$name"
   # Re-check after acquiring the lock: someone else may have just built it.
-  if [[ -x "$bin" && -f "$marker" && "$(cat "$marker")" == "$spec" ]]; then
+  if [[ -x "$bin" && -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
     release_cache_lock; return 0
   fi
   mkdir -p "$CACHE_DIR/bin" "$CACHE_DIR/logs"
@@ -220,13 +243,13 @@ go_install_pinned() {
   t0=$(now_ms)
   info "building $spec with 'go install' (first time can take a few minutes) — log: $log"
   if ! GOBIN="$CACHE_DIR/bin" GOFLAGS="${GOFLAGS:--buildvcs=false}" CGO_ENABLED=0 \
-      go install "$spec" >"$log" 2>&1; then
+      go install ${ldflags:+-ldflags="$ldflags"} "$spec" >"$log" 2>&1; then
     tail_log "$log"
     release_cache_lock
     die "go install $spec failed — see $log"
   fi
   [[ -x "$bin" ]] || { release_cache_lock; die "go install $spec succeeded but $bin is missing — see $log"; }
-  printf '%s\n' "$spec" >"$marker"
+  printf '%s\n' "$want" >"$marker"
   release_cache_lock
   info "built $name in $(( ($(now_ms) - t0) / 1000 ))s"
 }

@@ -30,7 +30,10 @@ LOG="$RUN_DIR/mailpit.log"
 URL="http://$LOOPBACK:$HTTP_PORT"
 NEEDLES=("$BIN" "--database=$DB")
 
-cmd_install() { go_install_pinned mailpit "$MAILPIT_SPEC"; }
+# Stamp the version (a plain `go install` reports "dev" in /api/v1/info).
+cmd_install() {
+  go_install_pinned mailpit "$MAILPIT_SPEC" "-X github.com/axllent/mailpit/config.Version=${MAILPIT_SPEC##*@}"
+}
 
 api_ok() { curl -fsS --max-time 3 -o "$STATE/info.json" "$URL/api/v1/info" 2>"$STATE/readiness.log"; }
 
