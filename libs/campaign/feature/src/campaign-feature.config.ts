@@ -1,0 +1,8 @@
+// Settings the campaign feature reads from the service's validated config.
+export interface CampaignFeatureConfig {
+  POSTLINE_LIST_GRPC_ADDRESS: string;
+  POSTLINE_RENDER_GRPC_ADDRESS: string;
+  POSTLINE_CAMPAIGN_DEFAULT_SEND_RATE: number;
+  POSTLINE_CAMPAIGN_DEFAULT_POOL: string;
+  POSTLINE_CAMPAIGN_BATCH_SIZE: number;
+}

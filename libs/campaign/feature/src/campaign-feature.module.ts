@@ -1,0 +1,42 @@
+// Nest wiring of the campaign feature: repositories on the service's database,
+// peer clients, REST and gRPC APIs, the launcher and the events consumer.
+import { Module } from '@nestjs/common';
+import { CampaignRepository, DeliveryRepository } from '@postline/campaign/data-access';
+import { MONGO_CONNECTION } from '@postline/platform/mongo';
+import type { Connection } from 'mongoose';
+import { CampaignController } from './campaign.controller';
+import { CampaignGrpcService } from './campaign.grpc';
+import { CampaignLauncher } from './campaign-launcher';
+import { CampaignService } from './campaign.service';
+import { DeliveryEventsConsumer } from './delivery-events.consumer';
+import { PeerClients } from './peer-clients';
+
+@Module({
+  controllers: [CampaignController],
+  providers: [
+    {
+      provide: CampaignRepository,
+      inject: [MONGO_CONNECTION],
+      useFactory: async (conn: Connection) => {
+        const repo = new CampaignRepository(conn);
+        await repo.init();
+        return repo;
+      },
+    },
+    {
+      provide: DeliveryRepository,
+      inject: [MONGO_CONNECTION],
+      useFactory: async (conn: Connection) => {
+        const repo = new DeliveryRepository(conn);
+        await repo.init();
+        return repo;
+      },
+    },
+    PeerClients,
+    CampaignLauncher,
+    CampaignService,
+    CampaignGrpcService,
+    DeliveryEventsConsumer,
+  ],
+})
+export class CampaignFeatureModule {}

@@ -1,0 +1,51 @@
+// REST API of the campaign service (/v1/campaigns). Tenant from the
+// x-postline-tenant header; errors from the catalogue become 4xx with their code.
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { CampaignError } from '@postline/campaign/domain';
+import { DomainError } from '@postline/platform/http';
+import { CreateCampaignDto } from './dto/create-campaign.dto';
+import { CampaignService, type CampaignStatsView } from './campaign.service';
+import { toView, type CampaignView } from './campaign-view';
+
+const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function tenantOf(header: string | undefined): string {
+  const tenant = header ?? 'default';
+  if (!TENANT.test(tenant)) throw new DomainError(400, 'INVALID_TENANT', 'x-postline-tenant must be 1-64 letters, digits, "-" or "_"');
+  return tenant;
+}
+
+async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof CampaignError) throw new DomainError(e.status, e.code, e.message);
+    throw e;
+  }
+}
+
+@Controller('v1/campaigns')
+export class CampaignController {
+  constructor(private readonly campaigns: CampaignService) {}
+
+  @Post()
+  async create(@Headers('x-postline-tenant') tenant: string | undefined, @Body() body: CreateCampaignDto): Promise<CampaignView> {
+    return toView(await mapErrors(() => this.campaigns.create(tenantOf(tenant), body)));
+  }
+
+  @Get(':campaignId')
+  async get(@Headers('x-postline-tenant') tenant: string | undefined, @Param('campaignId') id: string): Promise<CampaignView> {
+    return toView(await mapErrors(() => this.campaigns.get(tenantOf(tenant), id)));
+  }
+
+  @Post(':campaignId/launch')
+  @HttpCode(202)
+  async launch(@Headers('x-postline-tenant') tenant: string | undefined, @Param('campaignId') id: string): Promise<CampaignView> {
+    return toView(await mapErrors(() => this.campaigns.launch(tenantOf(tenant), id)));
+  }
+
+  @Get(':campaignId/stats')
+  async stats(@Headers('x-postline-tenant') tenant: string | undefined, @Param('campaignId') id: string): Promise<CampaignStatsView> {
+    return mapErrors(() => this.campaigns.stats(tenantOf(tenant), id));
+  }
+}

@@ -1,0 +1,129 @@
+// Campaign lifecycle: create (template stored in render), launch (checks, then
+// hand-off to the launcher), read and stats. Every check happens before the
+// first write, so a refused request leaves nothing behind.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { CampaignError } from '@postline/campaign/domain';
+import { CampaignRepository, DeliveryRepository, type CampaignDoc, type DeliveryCounts } from '@postline/campaign/data-access';
+import { unary } from '@postline/platform/grpc';
+import { CONFIG } from '@postline/platform/http';
+import type { CampaignFeatureConfig } from './campaign-feature.config';
+import { CampaignLauncher } from './campaign-launcher';
+import { isGrpcError, peerFailure } from './grpc-errors';
+import { PeerClients } from './peer-clients';
+
+export interface NewCampaign {
+  name: string;
+  listId: string;
+  subject: string;
+  html: string;
+  text?: string;
+  fromAddress: string;
+  fromName?: string;
+  sendRatePerSecond?: number;
+}
+
+export interface CampaignStatsView extends DeliveryCounts {
+  campaignId: string;
+  status: CampaignDoc['status'];
+  queued: number;
+}
+
+@Injectable()
+export class CampaignService {
+  constructor(
+    @Inject(CONFIG) private readonly config: CampaignFeatureConfig,
+    private readonly peers: PeerClients,
+    private readonly campaigns: CampaignRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly launcher: CampaignLauncher,
+  ) {}
+
+  async create(tenantId: string, input: NewCampaign): Promise<CampaignDoc> {
+    await this.requireList(tenantId, input.listId);
+    const template = await this.storeTemplate(tenantId, input);
+    const doc: CampaignDoc = {
+      _id: randomUUID(),
+      tenantId,
+      name: input.name,
+      listId: input.listId,
+      subject: input.subject,
+      fromAddress: input.fromAddress,
+      fromName: input.fromName ?? '',
+      template,
+      sendRatePerSecond: input.sendRatePerSecond ?? this.config.POSTLINE_CAMPAIGN_DEFAULT_SEND_RATE,
+      status: 'draft',
+      recipientsQueued: 0,
+      launchCursor: '',
+      createdAt: new Date(),
+    };
+    return this.campaigns.insert(doc);
+  }
+
+  async get(tenantId: string, campaignId: string): Promise<CampaignDoc> {
+    const campaign = await this.campaigns.find(tenantId, campaignId);
+    if (!campaign) throw new CampaignError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} not found`);
+    return campaign;
+  }
+
+  /** Checks that the campaign is a draft with recipients, then starts sending in the background. */
+  async launch(tenantId: string, campaignId: string): Promise<CampaignDoc> {
+    const campaign = await this.get(tenantId, campaignId);
+    if (campaign.status !== 'draft') {
+      throw new CampaignError('CAMPAIGN_ALREADY_LAUNCHED', `campaign ${campaignId} was already launched (status ${campaign.status})`);
+    }
+    await this.requireList(tenantId, campaign.listId);
+    const { count } = await this.callList(() =>
+      unary(this.peers.list.countRecipients.bind(this.peers.list), { tenantId, listId: campaign.listId }),
+    );
+    if (count === 0) throw new CampaignError('LIST_EMPTY', `list ${campaign.listId} has no subscribed recipients`);
+    const sending = await this.campaigns.markSending(tenantId, campaignId, new Date());
+    if (!sending) throw new CampaignError('CAMPAIGN_ALREADY_LAUNCHED', `campaign ${campaignId} was already launched`);
+    this.launcher.start(sending);
+    return sending;
+  }
+
+  async stats(tenantId: string, campaignId: string): Promise<CampaignStatsView> {
+    const campaign = await this.get(tenantId, campaignId);
+    const counts = await this.deliveries.counts(campaignId);
+    return { campaignId, status: campaign.status, queued: campaign.recipientsQueued, ...counts };
+  }
+
+  private async requireList(tenantId: string, listId: string): Promise<void> {
+    try {
+      await unary(this.peers.list.getList.bind(this.peers.list), { tenantId, listId });
+    } catch (e) {
+      if (isGrpcError(e, GrpcStatus.NOT_FOUND) || isGrpcError(e, GrpcStatus.INVALID_ARGUMENT)) {
+        throw new CampaignError('LIST_NOT_FOUND', `list ${listId} not found`);
+      }
+      throw peerFailure('list', e);
+    }
+  }
+
+  private async callList<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      throw peerFailure('list', e);
+    }
+  }
+
+  private async storeTemplate(tenantId: string, input: NewCampaign): Promise<{ templateId: string; version: number }> {
+    try {
+      const res = await unary(this.peers.render.putTemplate.bind(this.peers.render), {
+        tenantId,
+        templateId: '',
+        name: input.name,
+        subject: input.subject,
+        html: input.html,
+        text: input.text ?? '',
+      });
+      if (!res.template) throw new Error('render returned no template reference');
+      return { templateId: res.template.templateId, version: res.template.version };
+    } catch (e) {
+      if (isGrpcError(e, GrpcStatus.INVALID_ARGUMENT)) throw new CampaignError('TEMPLATE_INVALID', e.details);
+      throw peerFailure('render', e);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// Folds mail.events into per-campaign delivery state, in batches. Offsets are
+// committed after the batch's writes, and the writes are idempotent, so a
+// re-delivered batch changes nothing.
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { events } from '@postline/contracts';
+import { DeliveryRepository, type DeliveryChange } from '@postline/campaign/data-access';
+import { updateFor } from '@postline/campaign/domain';
+import { METRICS } from '@postline/platform/http';
+import { KafkaRuntime, Topics, decodePayload, type ConsumedRecord } from '@postline/platform/kafka';
+import type { MetricsRegistry } from '@postline/platform/metrics';
+
+export const CAMPAIGN_EVENTS_GROUP = 'postline-campaign';
+
+@Injectable()
+export class DeliveryEventsConsumer implements OnApplicationBootstrap {
+  private readonly applied;
+
+  constructor(
+    private readonly kafka: KafkaRuntime,
+    private readonly deliveries: DeliveryRepository,
+    @Inject(METRICS) metrics: MetricsRegistry,
+  ) {
+    this.applied = metrics.counter('delivery_events_applied_total', 'Delivery events applied to campaign stats', ['type']);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.kafka.runConsumer({ groupId: CAMPAIGN_EVENTS_GROUP, topics: [Topics.events], handle: (records) => this.handle(records) });
+  }
+
+  private async handle(records: ConsumedRecord[]): Promise<Array<Error | undefined>> {
+    const results: Array<Error | undefined> = [];
+    const changes: DeliveryChange[] = [];
+    for (const { topic, message } of records) {
+      try {
+        const event = decodePayload(events.DeliveryEvent, topic, message.value);
+        results.push(undefined);
+        if (!event.campaignId) continue;
+        const update = updateFor(event.type);
+        if (update.kind === 'ignore') continue;
+        const base = { messageId: event.messageId, campaignId: event.campaignId };
+        changes.push(update.kind === 'status' ? { ...base, status: update.status, final: update.final } : { ...base, flag: update.flag });
+        this.applied.inc({ type: events.deliveryEventTypeToJSON(event.type).replace('DELIVERY_EVENT_TYPE_', '').toLowerCase() });
+      } catch (e) {
+        results.push(e as Error);
+      }
+    }
+    await this.deliveries.apply(changes);
+    return results;
+  }
+}

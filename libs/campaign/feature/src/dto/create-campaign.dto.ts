@@ -1,0 +1,46 @@
+// Body of POST /v1/campaigns. Unknown fields are refused by the global pipe.
+import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class CreateCampaignDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  listId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(998)
+  @Matches(/^[^\r\n\0]*$/, { message: 'subject must not contain CR, LF or NUL' })
+  subject!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024 * 1024)
+  html!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024 * 1024)
+  text?: string;
+
+  @IsEmail({ require_tld: false }, { message: 'fromAddress must be an email address' })
+  @MaxLength(254)
+  fromAddress!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[^\r\n\0]*$/, { message: 'fromName must not contain CR, LF or NUL' })
+  fromName?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  sendRatePerSecond?: number;
+}

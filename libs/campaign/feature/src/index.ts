@@ -1,0 +1,3 @@
+export * from './campaign-feature.module';
+export * from './campaign-feature.config';
+export * from './campaign.service';

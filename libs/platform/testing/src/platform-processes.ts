@@ -1,0 +1,48 @@
+// Starts the whole pipeline — list, render, mta, campaign, submission — as
+// separate processes on free loopback ports, wired to each other and to the
+// local infrastructure, with every mail routed to the Mailpit sink.
+import { freePort } from './free-port';
+import { infra } from './local-infra';
+import { startService, type ServiceName, type ServiceProcess } from './service-process';
+
+export interface RunningPlatform {
+  services: Record<ServiceName, ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<RunningPlatform> {
+  const ports = async () => ({ httpPort: await freePort(), grpcPort: await freePort() });
+  const common = {
+    POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers,
+    POSTLINE_MONGO_URI: infra.mongoUri,
+    POSTLINE_LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const started: ServiceProcess[] = [];
+  const launch = async (name: ServiceName, env: Record<string, string> = {}) => {
+    const proc = await startService(name, { ...common, ...env }, await ports());
+    started.push(proc);
+    return proc;
+  };
+  try {
+    const [list, render, mta, submission] = await Promise.all([
+      launch('list'),
+      launch('render'),
+      launch('mta', { POSTLINE_MTA_ROUTES: `*=${infra.smtpSink}` }),
+      launch('submission'),
+    ]);
+    const campaign = await launch('campaign', {
+      POSTLINE_LIST_GRPC_ADDRESS: list.grpcAddress,
+      POSTLINE_RENDER_GRPC_ADDRESS: render.grpcAddress,
+    });
+    const services = { list, render, mta, submission, campaign };
+    return { services, stop: () => stopAll(started) };
+  } catch (e) {
+    await stopAll(started);
+    throw e;
+  }
+}
+
+async function stopAll(procs: ServiceProcess[]): Promise<void> {
+  await Promise.all(procs.map((p) => p.stop()));
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `npm test`: everything a fresh clone needs to prove itself, in order of cost —
+# install, proto lint and codegen, lint, format, typecheck, unit tests, build,
+# then the end-to-end scenarios against real Kafka, FerretDB and Mailpit (started
+# here if they are not running, and stopped again at the end if we started them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE="${CI:-}" FORCE_COLOR=0
+started_infra=0
+step() { printf '\n=== %s (%ss)\n' "$1" "$SECONDS"; }
+
+cleanup() {
+  if [[ $started_infra == 1 ]]; then
+    step "stopping the local infrastructure this run started"
+    bash deploy/local/infra.sh down || true
+  fi
+}
+trap cleanup EXIT
+
+step "dependencies"
+bash scripts/ensure-deps.sh
+
+# Provisioning (Kafka jars, FerretDB and Mailpit builds) runs in the background
+# while the static checks use the CPU; its output goes to a log.
+mkdir -p .run
+if ! bash deploy/local/infra.sh status >/dev/null 2>&1; then
+  started_infra=1
+fi
+bash deploy/local/infra.sh up > .run/infra-up.log 2>&1 &
+infra_pid=$!
+
+step "proto lint"
+npx --no-install buf lint
+step "proto codegen"
+bash scripts/proto-gen.sh
+step "lint and unit tests (nx)"
+npx --no-install nx run-many -t lint test --parallel=2 --outputStyle=static
+step "format"
+npx --no-install prettier --check . --log-level=warn
+step "typecheck and build"
+npx --no-install tsc -p tsconfig.json --noEmit
+npx --no-install tsc -p tsconfig.build.json
+
+step "local infrastructure"
+if ! wait "$infra_pid"; then
+  cat .run/infra-up.log >&2
+  echo "local infrastructure failed to start (log above)" >&2
+  exit 1
+fi
+cat .run/infra-up.log
+eval "$(bash deploy/local/infra.sh env)"
+
+step "end-to-end scenarios"
+npx --no-install jest --selectProjects e2e --runInBand
+
+step "all green in ${SECONDS}s"
