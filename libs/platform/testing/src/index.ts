@@ -4,3 +4,4 @@ export * from './mailpit-client';
 export * from './free-port';
 export * from './platform-processes';
 export * from './http-json';
+export * from './grpc-reflection-client';

@@ -16,6 +16,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Last lines of its output, for failure messages. */
   output(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited(): Promise<number | null>;
   stop(): Promise<number | null>;
 }
 
@@ -25,11 +27,13 @@ export function serviceEntry(name: ServiceName): string {
   return entry;
 }
 
-export async function startService(
-  name: ServiceName,
-  env: Record<string, string>,
-  { httpPort, grpcPort, readyTimeoutMs = 60000 }: { httpPort: number; grpcPort: number; readyTimeoutMs?: number },
-): Promise<ServiceProcess> {
+export interface ServicePorts {
+  httpPort: number;
+  grpcPort: number;
+}
+
+/** Spawns the service without waiting for it (see waitUntilReady). */
+export function spawnService(name: ServiceName, env: Record<string, string>, { httpPort, grpcPort }: ServicePorts): ServiceProcess {
   const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', serviceEntry(name)], {
     cwd: repoRoot,
     env: {
@@ -50,12 +54,13 @@ export async function startService(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const proc: ServiceProcess = {
+  return {
     name,
     httpUrl: `http://127.0.0.1:${httpPort}`,
     grpcAddress: `127.0.0.1:${grpcPort}`,
     child,
     output: () => lines.slice(-40).join('\n'),
+    exited: () => exited,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
@@ -65,19 +70,37 @@ export async function startService(
       return code;
     },
   };
-  const deadline = Date.now() + readyTimeoutMs;
+}
+
+/** Polls /readyz until 200; fails early, with the service's output, if it exits. */
+export async function waitUntilReady(proc: ServiceProcess, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before ready:\n${proc.output()}`);
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode} before ready:\n${proc.output()}`);
     try {
       const res = await fetch(`${proc.httpUrl}/readyz`);
-      if (res.status === 200) return proc;
+      if (res.status === 200) return;
       last = await res.text();
     } catch (e) {
       last = (e as Error).message;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  await proc.stop();
-  throw new Error(`${name} not ready after ${readyTimeoutMs} ms (last: ${last}):\n${proc.output()}`);
+  throw new Error(`${proc.name} not ready after ${timeoutMs} ms (last: ${last}):\n${proc.output()}`);
+}
+
+export async function startService(
+  name: ServiceName,
+  env: Record<string, string>,
+  { readyTimeoutMs = 60000, ...ports }: ServicePorts & { readyTimeoutMs?: number },
+): Promise<ServiceProcess> {
+  const proc = spawnService(name, env, ports);
+  try {
+    await waitUntilReady(proc, readyTimeoutMs);
+    return proc;
+  } catch (e) {
+    await proc.stop();
+    throw e;
+  }
 }

@@ -1,0 +1,129 @@
+// Turns a stored template (subject, HTML, text) into a function from merge data
+// to rendered parts. One isolated Handlebars environment: only our helpers, HTML
+// escaped by default, subject and text unescaped, and every output bounded.
+import Handlebars from 'handlebars';
+import { assertHeaderSafe } from './header-safety';
+import { htmlToText } from './html-to-text';
+import { RenderError } from './render-errors';
+import { checkHelpers, parseTemplate } from './template-syntax';
+
+export interface TemplateSource {
+  subject: string;
+  html: string;
+  /** Empty: the plain-text part is derived from the rendered HTML. */
+  text: string;
+}
+
+export interface RenderedContent {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export type MergeData = Record<string, unknown>;
+
+export interface CompiledTemplate {
+  render(data: MergeData): RenderedContent;
+}
+
+/** Largest template part accepted for storage. */
+export const MAX_TEMPLATE_PART_BYTES = 1 << 20;
+/** Default bound on each rendered part, so one record cannot exhaust memory downstream. */
+export const DEFAULT_MAX_OUTPUT_PART_BYTES = 2 << 20;
+
+const hbsEnv = createEnvironment();
+
+function createEnvironment(): typeof Handlebars {
+  const env = Handlebars.create();
+  // `log` writes to the console; nothing a template author needs.
+  env.unregisterHelper('log');
+  env.registerHelper('default', (value: unknown, fallback: unknown) =>
+    value === undefined || value === null || value === '' ? fallback : value,
+  );
+  return env;
+}
+
+type Part = keyof TemplateSource;
+
+/** Save-time check: every non-empty part parses, uses allowed helpers only, and compiles. */
+export function checkTemplate(source: TemplateSource): void {
+  if (!source.subject.trim()) throw new RenderError('TEMPLATE_INVALID', 'subject is required');
+  if (!source.html.trim() && !source.text.trim()) {
+    throw new RenderError('TEMPLATE_INVALID', 'an html or a text body is required');
+  }
+  for (const part of ['subject', 'html', 'text'] as const) {
+    if (Buffer.byteLength(source[part]) > MAX_TEMPLATE_PART_BYTES) {
+      throw new RenderError(
+        'TEMPLATE_INVALID',
+        `${part} is larger than ${MAX_TEMPLATE_PART_BYTES} bytes`,
+      );
+    }
+    if (source[part]) checkPart(part, source[part]);
+  }
+}
+
+function checkPart(part: Part, source: string): void {
+  const program = parseTemplate(hbsEnv, part, source);
+  checkHelpers(part, program);
+  try {
+    // Handlebars compiles lazily; precompiling surfaces compiler errors now.
+    hbsEnv.precompile(source, compileOptions(part));
+  } catch (e) {
+    const err = e as { message?: string; lineNumber?: number; column?: number };
+    const location = { line: err.lineNumber ?? 1, column: (err.column ?? 0) + 1 };
+    throw new RenderError(
+      'TEMPLATE_SYNTAX',
+      `${part}: syntax error at line ${location.line}, column ${location.column}: ${err.message}`,
+      location,
+    );
+  }
+}
+
+function compileOptions(part: Part): CompileOptions {
+  return { strict: false, noEscape: part !== 'html' };
+}
+
+/** Checks and compiles a template; the result is immutable and safe to cache. */
+export function compileTemplate(
+  source: TemplateSource,
+  maxPartBytes = DEFAULT_MAX_OUTPUT_PART_BYTES,
+): CompiledTemplate {
+  checkTemplate(source);
+  const subject = hbsEnv.compile(source.subject, compileOptions('subject'));
+  const html = source.html ? hbsEnv.compile(source.html, compileOptions('html')) : undefined;
+  const text = source.text ? hbsEnv.compile(source.text, compileOptions('text')) : undefined;
+  return {
+    render(data) {
+      const out: RenderedContent = {
+        subject: run('subject', subject, data, maxPartBytes),
+        html: html ? run('html', html, data, maxPartBytes) : '',
+        text: text ? run('text', text, data, maxPartBytes) : '',
+      };
+      // The subject becomes a header: a CR or LF from merge data must not start a new one.
+      assertHeaderSafe('subject', out.subject);
+      if (!text) out.text = htmlToText(out.html);
+      return out;
+    },
+  };
+}
+
+function run(
+  part: Part,
+  template: Handlebars.TemplateDelegate,
+  data: MergeData,
+  maxPartBytes: number,
+): string {
+  let out: string;
+  try {
+    out = template(data);
+  } catch (e) {
+    throw new RenderError('RENDER_FAILED', `${part}: ${(e as Error).message}`);
+  }
+  if (Buffer.byteLength(out) > maxPartBytes) {
+    throw new RenderError(
+      'RENDER_OUTPUT_TOO_LARGE',
+      `${part}: rendered output exceeds ${maxPartBytes} bytes`,
+    );
+  }
+  return out;
+}

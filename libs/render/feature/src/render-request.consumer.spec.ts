@@ -1,0 +1,166 @@
+import { events } from '@postline/contracts';
+import { createLogger } from '@postline/platform/logging';
+import { createMetricsRegistry } from '@postline/platform/metrics';
+import {
+  encodePayload,
+  PayloadDecodeError,
+  PermanentRecordError,
+  type ConsumedRecord,
+  type KafkaRuntime,
+  type OutgoingRecord,
+} from '@postline/platform/kafka';
+import { compileTemplate, RenderError } from '@postline/render/domain';
+import { RenderRequestConsumer } from './render-request.consumer';
+import { RenderMetrics } from './render.metrics';
+import type { TemplateCatalog } from './template-catalog.service';
+
+const compiled = compileTemplate({
+  subject: 'Hi {{first_name}}',
+  html: '<p>Hello {{first_name}}</p>',
+  text: '',
+});
+
+function request(id: string, over: Partial<events.RenderRequest> = {}): events.RenderRequest {
+  return events.RenderRequest.fromPartial({
+    requestId: `camp-1:${id}`,
+    tenantId: 't1',
+    campaignId: 'camp-1',
+    variantId: 'B',
+    template: { templateId: 'welcome', version: 1 },
+    recipient: {
+      subscriberId: id,
+      email: `${id}@Example.TEST`,
+      name: 'Someone',
+      attributes: { first_name: id },
+    },
+    fromAddress: 'news@sender.test',
+    fromName: 'News',
+    pool: 'bulk',
+    requestedAt: new Date('2025-05-05T05:05:05Z'),
+    ...over,
+  });
+}
+
+const record = (value: Buffer, offset: number): ConsumedRecord => ({
+  topic: 'mail.render.v1',
+  partition: 0,
+  message: { key: null, value, offset: String(offset), timestamp: '0', attributes: 0, headers: {} },
+});
+const encoded = (r: events.RenderRequest, offset: number) =>
+  record(encodePayload(events.RenderRequest, r), offset);
+
+function setup(load?: TemplateCatalog['load']) {
+  const sent: Array<{ topic: string; records: OutgoingRecord[] }> = [];
+  const send = jest.fn(async (topic: string, records: OutgoingRecord[]) => {
+    sent.push({ topic, records });
+  });
+  const kafka = { producer: { send } } as unknown as KafkaRuntime;
+  const catalog = {
+    load:
+      load ??
+      (async (_tenant: string, templateId: string, version: number) => {
+        if (version !== 1)
+          throw new RenderError(
+            'TEMPLATE_NOT_FOUND',
+            `template ${templateId} version ${version} does not exist`,
+          );
+        return { record: {} as never, compiled };
+      }),
+  } as unknown as TemplateCatalog;
+  const registry = createMetricsRegistry('render');
+  const metrics = new RenderMetrics(registry);
+  const settings = { consumerGroup: 'g', templateCacheSize: 10, maxPartBytes: 1 << 20 };
+  const logger = createLogger({ service: 'render', level: 'silent' });
+  const consumer = new RenderRequestConsumer(kafka, catalog, metrics, settings, logger);
+  const metric = async (series: string) => {
+    const line = (await registry.registry.metrics())
+      .split('\n')
+      .find((l) => l.startsWith(`${series} `));
+    return Number(line?.split(' ')[1]);
+  };
+  return { consumer, send, sent, metric };
+}
+
+describe('RenderRequestConsumer.handleBatch', () => {
+  it('produces the good records in one send and marks each bad record permanent', async () => {
+    const { consumer, send, sent, metric } = setup();
+    const results = await consumer.handleBatch([
+      encoded(request('ada'), 0),
+      encoded(request('gone', { template: { templateId: 'welcome', version: 7 } }), 1),
+      record(Buffer.from([0xff, 0xff, 0xff]), 2),
+      encoded(
+        request('evil', {
+          recipient: {
+            subscriberId: 'evil',
+            email: 'e@x.test',
+            name: '',
+            attributes: { first_name: 'x\r\nBcc: y@z.test' },
+          },
+        }),
+        3,
+      ),
+      encoded(request('nobody', { recipient: undefined }), 4),
+      encoded(request('bob'), 5),
+    ]);
+
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(sent[0].topic).toBe('mail.outbound.v1');
+    expect(sent[0].records.map((r) => r.key)).toEqual(['example.test', 'example.test']);
+    const out = events.OutboundMessage.decode(sent[0].records[0].value);
+    expect(out).toMatchObject({
+      tenantId: 't1',
+      routingKey: 'example.test',
+      envelope: { mailFrom: 'news@sender.test', rcptTo: ['ada@Example.TEST'] },
+      attempt: 1,
+      pool: 'bulk',
+      source: events.MessageSource.MESSAGE_SOURCE_CAMPAIGN,
+      campaignId: 'camp-1',
+      subscriberId: 'ada',
+      variantId: 'B',
+    });
+    expect(out.messageId).toMatch(/^[0-9a-f]{32}$/);
+    expect(Buffer.from(out.rawMime).toString()).toContain('Subject: Hi ada');
+
+    expect(results[0]).toBeUndefined();
+    expect(results[1]).toBeInstanceOf(PermanentRecordError);
+    expect(results[1]?.message).toMatch(/^TEMPLATE_NOT_FOUND: /);
+    expect(results[2]).toBeInstanceOf(PayloadDecodeError);
+    expect(results[3]?.message).toMatch(/^HEADER_INJECTION: /);
+    expect(results[4]?.message).toMatch(/^REQUEST_INVALID: render request lacks recipient/);
+    expect(results[5]).toBeUndefined();
+
+    expect(await metric('postline_render_messages_total{result="rendered"}')).toBe(2);
+    expect(await metric('postline_render_messages_total{result="failed"}')).toBe(4);
+    expect(await metric('postline_render_failures_total{reason="TEMPLATE_NOT_FOUND"}')).toBe(1);
+    expect(await metric('postline_render_failures_total{reason="PAYLOAD_UNDECODABLE"}')).toBe(1);
+    expect(await metric('postline_render_failures_total{reason="HEADER_INJECTION"}')).toBe(1);
+    expect(await metric('postline_render_duration_seconds_count')).toBe(6);
+  });
+
+  it('renders a re-delivered request to the same message id and bytes', async () => {
+    const { consumer, sent } = setup();
+    await consumer.handleBatch([encoded(request('ada'), 0)]);
+    await consumer.handleBatch([encoded(request('ada'), 0)]);
+    const [a, b] = sent.map((s) => events.OutboundMessage.decode(s.records[0].value));
+    expect(a.messageId).toBe(b.messageId);
+    expect(Buffer.from(a.rawMime).equals(Buffer.from(b.rawMime))).toBe(true);
+  });
+
+  it('fails the whole batch on a template store outage, producing and counting nothing', async () => {
+    const { consumer, send, metric } = setup(async () => {
+      throw new Error('MongoServerSelectionError: connection refused');
+    });
+    await expect(consumer.handleBatch([encoded(request('ada'), 0)])).rejects.toThrow(
+      'connection refused',
+    );
+    expect(send).not.toHaveBeenCalled();
+    expect(await metric('postline_render_messages_total{result="rendered"}')).toBe(0);
+  });
+
+  it('fails the batch when the outbound send fails, so offsets are not committed', async () => {
+    const { consumer, send, metric } = setup();
+    send.mockRejectedValueOnce(new Error('KafkaJSNumberOfRetriesExceeded'));
+    await expect(consumer.handleBatch([encoded(request('ada'), 0)])).rejects.toThrow('KafkaJS');
+    expect(await metric('postline_render_messages_total{result="rendered"}')).toBe(0);
+  });
+});

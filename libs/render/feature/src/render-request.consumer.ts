@@ -1,0 +1,134 @@
+// Consumer of mail.render.v1 (group postline-render): renders each request and
+// produces the batch's messages to mail.outbound.v1 in one durable send before
+// the batch's offsets are committed. A request that can never render goes to
+// the dead-letter topic with its reason; a store or Kafka outage fails the batch.
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { events } from '@postline/contracts';
+import { LOGGER } from '@postline/platform/http';
+import {
+  decodePayload,
+  encodePayload,
+  KafkaRuntime,
+  PayloadDecodeError,
+  PermanentRecordError,
+  Topics,
+  type ConsumedRecord,
+  type OutgoingRecord,
+} from '@postline/platform/kafka';
+import {
+  isRenderError,
+  RenderError,
+  renderMessage,
+  type RenderedMessage,
+} from '@postline/render/domain';
+import type { Logger } from 'pino';
+import { RENDER_SETTINGS, type RenderFeatureSettings } from './render-feature.settings';
+import { RenderMetrics, type RenderFailureReason } from './render.metrics';
+import {
+  tenantOf,
+  toMessageInput,
+  toOutboundMessage,
+  validateRenderRequest,
+  type ValidRenderRequest,
+} from './render-request.mapper';
+import { TemplateCatalog } from './template-catalog.service';
+
+type Outcome =
+  | { ok: true; record: OutgoingRecord; seconds: number }
+  | { ok: false; error: Error; reason: RenderFailureReason; seconds: number };
+
+@Injectable()
+export class RenderRequestConsumer implements OnApplicationBootstrap {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
+    @Inject(TemplateCatalog) private readonly catalog: TemplateCatalog,
+    @Inject(RenderMetrics) private readonly metrics: RenderMetrics,
+    @Inject(RENDER_SETTINGS) private readonly settings: RenderFeatureSettings,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'render-consumer' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.kafka.runConsumer({
+      groupId: this.settings.consumerGroup,
+      topics: [Topics.render],
+      handle: (records) => this.handleBatch(records),
+    });
+  }
+
+  /** Renders a batch; resolves only after every rendered message is durably produced. */
+  async handleBatch(records: ConsumedRecord[]): Promise<Array<Error | undefined>> {
+    const outcomes: Outcome[] = [];
+    // Sequential: rendering is CPU-bound, and the cache makes template loads after the first free.
+    for (const record of records) outcomes.push(await this.handleRecord(record));
+    const produced = outcomes.flatMap((o) => (o.ok ? [o.record] : []));
+    await this.kafka.producer.send(Topics.outbound, produced);
+    // Counted only once the batch is final, so a retried batch is not counted twice.
+    for (const o of outcomes) {
+      if (o.ok) this.metrics.rendered(o.seconds);
+      else this.metrics.failed(o.reason, o.seconds);
+    }
+    return outcomes.map((o) => (o.ok ? undefined : o.error));
+  }
+
+  private async handleRecord({ topic, message }: ConsumedRecord): Promise<Outcome> {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    let request: events.RenderRequest | undefined;
+    try {
+      request = decodePayload(events.RenderRequest, topic, message.value);
+      const outbound = await this.render(validateRenderRequest(request));
+      const record = {
+        key: outbound.routingKey,
+        value: encodePayload(events.OutboundMessage, outbound),
+      };
+      return { ok: true, record, seconds: seconds() };
+    } catch (e) {
+      if (e instanceof PayloadDecodeError) {
+        return { ok: false, error: e, reason: 'PAYLOAD_UNDECODABLE', seconds: seconds() };
+      }
+      // Anything else is transient (template store, Kafka): fail the batch, it is re-delivered.
+      if (!isRenderError(e)) throw e;
+      this.log.warn(
+        {
+          event: 'render_failed',
+          requestId: request?.requestId,
+          campaignId: request?.campaignId,
+          code: e.code,
+        },
+        'render request dead-lettered',
+      );
+      return {
+        ok: false,
+        error: new PermanentRecordError(`${e.code}: ${e.message}`),
+        reason: e.code,
+        seconds: seconds(),
+      };
+    }
+  }
+
+  private async render(req: ValidRenderRequest): Promise<events.OutboundMessage> {
+    const now = new Date();
+    const { compiled } = await this.catalog.load(
+      tenantOf(req),
+      req.template.templateId,
+      req.template.version,
+    );
+    let rendered: RenderedMessage;
+    try {
+      rendered = await renderMessage(compiled, toMessageInput(req, now));
+    } catch (e) {
+      // Rendering is pure: the same request fails the same way every time, so it is permanent.
+      if (isRenderError(e)) throw e;
+      throw new RenderError('RENDER_FAILED', (e as Error).message);
+    }
+    this.log.debug(
+      { event: 'rendered', requestId: req.requestId, messageId: rendered.messageId },
+      'rendered',
+    );
+    return toOutboundMessage(req, rendered, now);
+  }
+}

@@ -1,0 +1,68 @@
+// Between the mail.render.v1 payload and the domain: what a RenderRequest must
+// carry to be rendered, and the OutboundMessage render hands to the MTA.
+import { events } from '@postline/contracts';
+import {
+  buildMergeData,
+  messageIdFor,
+  RenderError,
+  type MessageRenderInput,
+  type RenderedMessage,
+} from '@postline/render/domain';
+
+/** A RenderRequest with every field rendering depends on present. */
+export interface ValidRenderRequest extends events.RenderRequest {
+  template: events.TemplateRef;
+  recipient: events.Recipient;
+}
+
+/** Throws REQUEST_INVALID for a request that can never be rendered. */
+export function validateRenderRequest(req: events.RenderRequest): ValidRenderRequest {
+  const missing: string[] = [];
+  if (!req.requestId) missing.push('request_id');
+  if (!req.template?.templateId) missing.push('template.template_id');
+  if (!req.template?.version) missing.push('template.version');
+  if (!req.recipient) missing.push('recipient');
+  if (missing.length > 0) {
+    throw new RenderError('REQUEST_INVALID', `render request lacks ${missing.join(', ')}`);
+  }
+  return req as ValidRenderRequest;
+}
+
+/** Tenant of a pipeline request; absent means the default tenant, as on REST. */
+export function tenantOf(req: events.RenderRequest): string {
+  return req.tenantId || 'default';
+}
+
+export function toMessageInput(req: ValidRenderRequest, now: Date): MessageRenderInput {
+  const { recipient } = req;
+  return {
+    messageId: messageIdFor(req.requestId),
+    from: { address: req.fromAddress, name: req.fromName },
+    to: { email: recipient.email, name: recipient.name },
+    replyTo: req.replyTo || undefined,
+    data: buildMergeData(recipient),
+    // The request time, not the render time: a re-delivered request renders the same bytes.
+    date: req.requestedAt ?? now,
+  };
+}
+
+export function toOutboundMessage(
+  req: ValidRenderRequest,
+  rendered: RenderedMessage,
+  now: Date,
+): events.OutboundMessage {
+  return events.OutboundMessage.fromPartial({
+    messageId: rendered.messageId,
+    tenantId: tenantOf(req),
+    routingKey: rendered.routingKey,
+    envelope: { mailFrom: req.fromAddress.trim(), rcptTo: [req.recipient.email.trim()] },
+    rawMime: rendered.rawMime,
+    attempt: 1,
+    firstAttemptAt: now,
+    pool: req.pool,
+    source: events.MessageSource.MESSAGE_SOURCE_CAMPAIGN,
+    campaignId: req.campaignId,
+    subscriberId: req.recipient.subscriberId,
+    variantId: req.variantId,
+  });
+}

@@ -1,0 +1,67 @@
+// Operators' REST view of templates: read a stored version, and preview what a
+// version renders to for some merge data (nothing is sent or stored).
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseIntPipe,
+  Post,
+} from '@nestjs/common';
+import type { TemplateRecord } from '@postline/render/data-access';
+import { RenderError, type RenderedContent } from '@postline/render/domain';
+import { PreviewTemplateDto } from './dto/preview-template.dto';
+import { toHttpError } from './render-error.mapping';
+import { assertId, TemplateCatalog } from './template-catalog.service';
+
+const TENANT_HEADER = 'x-postline-tenant';
+const versionPipe = new ParseIntPipe({ errorHttpStatusCode: 400 });
+
+@Controller('v1/templates')
+export class TemplatesController {
+  constructor(@Inject(TemplateCatalog) private readonly catalog: TemplateCatalog) {}
+
+  @Get(':templateId/versions/:version')
+  async get(
+    @Headers(TENANT_HEADER) tenant: string | undefined,
+    @Param('templateId') templateId: string,
+    @Param('version', versionPipe) version: number,
+  ): Promise<TemplateRecord> {
+    try {
+      return await this.catalog.find(...this.ref(tenant, templateId, version));
+    } catch (e) {
+      throw toHttpError(e);
+    }
+  }
+
+  @Post(':templateId/versions/:version/preview')
+  @HttpCode(200)
+  async preview(
+    @Headers(TENANT_HEADER) tenant: string | undefined,
+    @Param('templateId') templateId: string,
+    @Param('version', versionPipe) version: number,
+    @Body() body: PreviewTemplateDto,
+  ): Promise<RenderedContent> {
+    try {
+      const { compiled } = await this.catalog.load(...this.ref(tenant, templateId, version));
+      return compiled.render(body.data ?? {});
+    } catch (e) {
+      throw toHttpError(e);
+    }
+  }
+
+  private ref(
+    tenant: string | undefined,
+    templateId: string,
+    version: number,
+  ): [string, string, number] {
+    const tenantId = tenant || 'default';
+    assertId('tenant', tenantId);
+    assertId('templateId', templateId);
+    if (version < 1) throw new RenderError('REQUEST_INVALID', 'version must be 1 or more');
+    return [tenantId, templateId, version];
+  }
+}
