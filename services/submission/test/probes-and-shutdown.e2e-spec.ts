@@ -2,16 +2,19 @@
 // service: probes, metrics, gRPC health and reflection, refusal of a bad
 // environment, and a clean exit on SIGTERM.
 import { checkGrpcHealth } from '@postline/platform/grpc';
-import { freePort, infra, listServicesByReflection, spawnService, startService, waitUntilReady, type ServiceProcess } from '@postline/platform/testing';
+import { freePort, freePorts, infra, listServicesByReflection, spawnService, startService, waitUntilReady, type ServiceProcess } from '@postline/platform/testing';
 
 const env = { POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers, POSTLINE_MONGO_URI: infra.mongoUri, POSTLINE_LOG_LEVEL: 'info' };
-const ports = async () => ({ httpPort: await freePort(), grpcPort: await freePort() });
+const ports = async () => {
+  const [httpPort, grpcPort] = await freePorts(2);
+  return { httpPort, grpcPort };
+};
 
 describe('service probes and lifecycle', () => {
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    service = await startService('submission', env, await ports());
+    service = await startService('submission', env);
   });
   afterAll(async () => {
     await service?.stop();
@@ -60,7 +63,7 @@ describe('service probes and lifecycle', () => {
   });
 
   it('exits 0 on SIGTERM after draining', async () => {
-    const proc = await startService('submission', env, await ports());
+    const proc = await startService('submission', env);
     proc.child.kill('SIGTERM');
     expect(await proc.exited()).toBe(0);
     expect(proc.output()).toContain('"event":"shutdown_complete"');

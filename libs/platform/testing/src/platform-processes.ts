@@ -1,7 +1,6 @@
 // Starts the whole pipeline — list, render, mta, campaign, submission — as
 // separate processes on free loopback ports, wired to each other and to the
 // local infrastructure, with every mail routed to the Mailpit sink.
-import { freePort } from './free-port';
 import { infra } from './local-infra';
 import { startService, type ServiceName, type ServiceProcess } from './service-process';
 
@@ -11,7 +10,6 @@ export interface RunningPlatform {
 }
 
 export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<RunningPlatform> {
-  const ports = async () => ({ httpPort: await freePort(), grpcPort: await freePort() });
   const common = {
     POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers,
     POSTLINE_MONGO_URI: infra.mongoUri,
@@ -20,7 +18,7 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
   };
   const started: ServiceProcess[] = [];
   const launch = async (name: ServiceName, env: Record<string, string> = {}) => {
-    const proc = await startService(name, { ...common, ...env }, await ports());
+    const proc = await startService(name, { ...common, ...env });
     started.push(proc);
     return proc;
   };

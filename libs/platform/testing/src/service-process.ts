@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { freePorts } from './free-port';
 
 export const repoRoot = path.resolve(__dirname, '../../../..').replace(/\/dist$/, '');
 
@@ -90,17 +91,26 @@ export async function waitUntilReady(proc: ServiceProcess, timeoutMs = 60000): P
   throw new Error(`${proc.name} not ready after ${timeoutMs} ms (last: ${last}):\n${proc.output()}`);
 }
 
+/**
+ * Spawns a service and waits until it is ready. Without explicit ports it picks
+ * free ones, and picks again if another process took one in the meantime.
+ */
 export async function startService(
   name: ServiceName,
   env: Record<string, string>,
-  { readyTimeoutMs = 60000, ...ports }: ServicePorts & { readyTimeoutMs?: number },
+  { readyTimeoutMs = 60000, ...given }: Partial<ServicePorts> & { readyTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
-  const proc = spawnService(name, env, ports);
-  try {
-    await waitUntilReady(proc, readyTimeoutMs);
-    return proc;
-  } catch (e) {
-    await proc.stop();
-    throw e;
+  const explicit = given.httpPort !== undefined && given.grpcPort !== undefined;
+  for (let attempt = 1; ; attempt++) {
+    const [httpPort, grpcPort] = explicit ? [given.httpPort!, given.grpcPort!] : await freePorts(2);
+    const proc = spawnService(name, env, { httpPort, grpcPort });
+    try {
+      await waitUntilReady(proc, readyTimeoutMs);
+      return proc;
+    } catch (e) {
+      await proc.stop();
+      const portTaken = proc.output().includes('EADDRINUSE');
+      if (explicit || !portTaken || attempt >= 3) throw e;
+    }
   }
 }
