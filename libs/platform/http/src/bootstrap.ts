@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoNestLogger } from '@postline/platform/logging';
 import { HttpErrorsFilter } from './http-errors.filter';
 import type { ServiceRuntime } from './service-runtime';
@@ -13,6 +14,8 @@ export interface BootOptions {
   host: string;
   port: number;
   graceMs: number;
+  /** Largest JSON request body, e.g. '20mb'; absent keeps Express's default (100kb). */
+  jsonBodyLimit?: string;
 }
 
 export function configureHttpApp(app: INestApplication, runtime: ServiceRuntime<object>): void {
@@ -29,7 +32,9 @@ export function configureHttpApp(app: INestApplication, runtime: ServiceRuntime<
 
 export async function bootService(runtime: ServiceRuntime<object>, module: DynamicModule, opts: BootOptions): Promise<INestApplication> {
   const { logger } = runtime;
-  const app = await NestFactory.create(module, { logger: new PinoNestLogger(logger), bodyParser: true });
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: new PinoNestLogger(logger), bodyParser: true });
+  // Registered before init, it replaces Nest's default JSON parser (and its 100kb limit).
+  if (opts.jsonBodyLimit) app.useBodyParser('json', { limit: opts.jsonBodyLimit });
   configureHttpApp(app, runtime);
   await app.listen(opts.port, opts.host);
   logger.info({ event: 'http_listening', port: opts.port }, `${runtime.service} service started`);

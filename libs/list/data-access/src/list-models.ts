@@ -1,0 +1,32 @@
+// The list service's collections on its own database connection, and the
+// indexes that its correctness rests on (unique keys instead of transactions),
+// created before the service reports ready.
+import type { Connection, Model } from 'mongoose';
+import { ListSchema, type ListDoc } from './schemas/list.schema';
+import { MembershipSchema, type MembershipDoc } from './schemas/membership.schema';
+import { SubscriberSchema, type SubscriberDoc } from './schemas/subscriber.schema';
+
+export interface ListModels {
+  lists: Model<ListDoc>;
+  subscribers: Model<SubscriberDoc>;
+  memberships: Model<MembershipDoc>;
+}
+
+export function listModels(conn: Connection): ListModels {
+  const model = <T>(name: string, schema: import('mongoose').Schema<T>): Model<T> =>
+    (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema);
+  return {
+    lists: model('List', ListSchema),
+    subscribers: model('Subscriber', SubscriberSchema),
+    memberships: model('Membership', MembershipSchema),
+  };
+}
+
+/** Creates the indexes if missing; safe to run on every boot. */
+export async function ensureListIndexes(models: ListModels): Promise<void> {
+  await Promise.all([
+    models.lists.createIndexes(),
+    models.subscribers.createIndexes(),
+    models.memberships.createIndexes(),
+  ]);
+}

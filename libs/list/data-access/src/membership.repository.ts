@@ -1,0 +1,80 @@
+// Who is on which list, with the per-list consent state. Recipient streams and
+// operator paging both walk a list in subscriberId order, resuming after a
+// cursor, so no page ever needs skip/offset.
+import type { Types } from 'mongoose';
+import { insertManyTolerant, isDuplicateKeyError, type BulkInsertOutcome } from './bulk-insert';
+import type { ListModels } from './list-models';
+import type { MembershipDoc, MembershipStatus } from './schemas/membership.schema';
+
+export type MembershipRef = Pick<MembershipDoc, '_id' | 'subscriberId' | 'status'>;
+
+export class MembershipRepository {
+  constructor(private readonly models: ListModels) {}
+
+  async find(listId: Types.ObjectId, subscriberId: Types.ObjectId): Promise<MembershipDoc | null> {
+    return this.models.memberships.findOne({ listId, subscriberId }).lean<MembershipDoc>().exec();
+  }
+
+  /** Status of each given subscriber on the list, keyed by subscriber id (hex). */
+  async statusesOf(
+    listId: Types.ObjectId,
+    subscriberIds: Types.ObjectId[],
+  ): Promise<Map<string, MembershipStatus>> {
+    if (subscriberIds.length === 0) return new Map();
+    const docs = await this.models.memberships
+      .find({ listId, subscriberId: { $in: subscriberIds } }, { subscriberId: 1, status: 1 })
+      .lean<MembershipRef[]>()
+      .exec();
+    return new Map(docs.map((d) => [d.subscriberId.toHexString(), d.status]));
+  }
+
+  /** Inserts one; false when the subscriber is on the list already. */
+  async insert(doc: MembershipDoc): Promise<boolean> {
+    try {
+      await this.models.memberships.collection.insertOne(doc);
+      return true;
+    } catch (e) {
+      if (isDuplicateKeyError(e)) return false;
+      throw e;
+    }
+  }
+
+  insertMany(docs: MembershipDoc[]): Promise<BulkInsertOutcome> {
+    return insertManyTolerant(this.models.memberships, docs);
+  }
+
+  async deleteByIds(ids: Types.ObjectId[]): Promise<void> {
+    if (ids.length > 0) await this.models.memberships.deleteMany({ _id: { $in: ids } }).exec();
+  }
+
+  async countByStatus(
+    tenantId: string,
+    listId: Types.ObjectId,
+    status: MembershipStatus,
+  ): Promise<number> {
+    return this.models.memberships.countDocuments({ tenantId, listId, status }).exec();
+  }
+
+  /**
+   * One page of a list's members in ascending subscriberId order, strictly after
+   * `after`; only those with `status` when given.
+   */
+  async page(
+    tenantId: string,
+    listId: Types.ObjectId,
+    opts: { after?: Types.ObjectId; limit: number; status?: MembershipStatus },
+  ): Promise<MembershipRef[]> {
+    const filter = {
+      tenantId,
+      listId,
+      ...(opts.status ? { status: opts.status } : {}),
+      ...(opts.after ? { subscriberId: { $gt: opts.after } } : {}),
+    };
+    return this.models.memberships
+      .find(filter, { subscriberId: 1, status: 1 })
+      .sort({ subscriberId: 1 })
+      .limit(opts.limit)
+      .lean<MembershipRef[]>()
+      .exec();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './email-address';
+export * from './attributes';
+export * from './list-errors';
+export * from './subscriber-input';
+export * from './tenant';

@@ -1,0 +1,29 @@
+// One table from the list catalogue's codes to each transport's status, so
+// REST and gRPC callers get the same verdict for the same failure.
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { ListErrorCode, type ListErrorCode as Code } from '@postline/list/domain';
+
+const TABLE: Record<Code, { http: number; grpc: GrpcStatus }> = {
+  [ListErrorCode.InvalidEmail]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidName]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidAttributes]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidRow]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.UnknownField]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidId]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidCursor]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidTenant]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.DuplicateInBatch]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.NotFound]: { http: 404, grpc: GrpcStatus.NOT_FOUND },
+  [ListErrorCode.AlreadySubscribed]: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS },
+  [ListErrorCode.PreviouslyUnsubscribed]: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION },
+  [ListErrorCode.WriteFailed]: { http: 500, grpc: GrpcStatus.INTERNAL },
+  [ListErrorCode.EventsUnavailable]: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
+};
+
+export function httpStatusOf(code: Code): number {
+  return TABLE[code].http;
+}
+
+export function grpcStatusOf(code: Code): GrpcStatus {
+  return TABLE[code].grpc;
+}

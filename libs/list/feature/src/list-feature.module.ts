@@ -1,0 +1,51 @@
+// The list feature as one Nest module: REST controllers, the gRPC ListService,
+// the services behind them, and the store on the service's MongoDB connection.
+// The service wiring (services/list) passes its topic and page size.
+import { Module, type DynamicModule } from '@nestjs/common';
+import { METRICS } from '@postline/platform/http';
+import type { MetricsRegistry } from '@postline/platform/metrics';
+import { MONGO_CONNECTION } from '@postline/platform/mongo';
+import type { Connection } from 'mongoose';
+import { BulkSubscribeService } from './bulk-subscribe.service';
+import { ListGrpcService } from './grpc/list.grpc-service';
+import { kafkaEventSinkProvider, ListEventsPublisher } from './list-events.publisher';
+import { LIST_FEATURE_OPTIONS, LIST_STORE, type ListFeatureOptions } from './list-feature.options';
+import { openListStore } from './list-store';
+import { ListMetrics } from './list.metrics';
+import { ListsService } from './lists.service';
+import { RecipientsService } from './recipients.service';
+import { ListsController } from './rest/lists.controller';
+import { SubscribersController } from './rest/subscribers.controller';
+import { SubscribeService } from './subscribe.service';
+import { SubscribersQueryService } from './subscribers-query.service';
+
+@Module({})
+export class ListFeatureModule {
+  static register(options: ListFeatureOptions): DynamicModule {
+    return {
+      module: ListFeatureModule,
+      controllers: [ListsController, SubscribersController],
+      providers: [
+        { provide: LIST_FEATURE_OPTIONS, useValue: options },
+        {
+          provide: LIST_STORE,
+          inject: [MONGO_CONNECTION],
+          useFactory: (conn: Connection) => openListStore(conn),
+        },
+        {
+          provide: ListMetrics,
+          inject: [METRICS],
+          useFactory: (metrics: MetricsRegistry) => new ListMetrics(metrics),
+        },
+        kafkaEventSinkProvider,
+        ListEventsPublisher,
+        ListsService,
+        SubscribeService,
+        BulkSubscribeService,
+        SubscribersQueryService,
+        RecipientsService,
+        ListGrpcService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+// The list feature's repositories on the service's MongoDB connection, built
+// once the indexes that guarantee idempotency exist.
+import {
+  ensureListIndexes,
+  ListRepository,
+  listModels,
+  MembershipRepository,
+  SubscriberRepository,
+} from '@postline/list/data-access';
+import type { Connection } from 'mongoose';
+
+export interface ListStore {
+  lists: ListRepository;
+  subscribers: SubscriberRepository;
+  memberships: MembershipRepository;
+}
+
+export async function openListStore(conn: Connection): Promise<ListStore> {
+  const models = listModels(conn);
+  await ensureListIndexes(models);
+  return {
+    lists: new ListRepository(models),
+    subscribers: new SubscriberRepository(models),
+    memberships: new MembershipRepository(models),
+  };
+}

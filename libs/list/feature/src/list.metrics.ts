@@ -1,0 +1,51 @@
+// The list service's own metrics (postline_list_*), registered once per process.
+// Label values come from fixed sets: write results and stream outcomes.
+import type { Counter, Gauge, Histogram, MetricsRegistry } from '@postline/platform/metrics';
+
+export type WriteResult = 'created' | 'updated' | 'failed';
+export type StreamOutcome = 'completed' | 'cancelled' | 'failed';
+
+export class ListMetrics {
+  readonly subscribersWritten: Counter<'result'>;
+  readonly recipientsStreamed: Counter<string>;
+  readonly recipientStreams: Counter<'outcome'>;
+  readonly streamsWaiting: Gauge<string>;
+  readonly subscriberEvents: Counter<'result'>;
+  readonly bulkSeconds: Histogram<string>;
+
+  constructor(metrics: MetricsRegistry) {
+    this.subscribersWritten = metrics.counter(
+      'subscribers_written_total',
+      'Subscriber rows written to a list, by result (created, updated, failed)',
+      ['result'],
+    );
+    this.recipientsStreamed = metrics.counter(
+      'recipients_streamed_total',
+      'Recipients written to StreamRecipients calls',
+    );
+    this.recipientStreams = metrics.counter(
+      'recipient_streams_total',
+      'StreamRecipients calls by outcome',
+      ['outcome'],
+    );
+    this.streamsWaiting = metrics.gauge(
+      'recipient_streams_waiting',
+      'StreamRecipients calls waiting for their reader to catch up (HTTP/2 flow control)',
+    );
+    this.subscriberEvents = metrics.counter(
+      'subscriber_events_total',
+      'SubscriberEvent records produced to list.events, by result (produced, failed)',
+      ['result'],
+    );
+    this.bulkSeconds = metrics.histogram(
+      'bulk_subscribe_seconds',
+      'Duration of bulk subscribe requests',
+      [],
+      [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    );
+  }
+
+  written(result: WriteResult, n = 1): void {
+    if (n > 0) this.subscribersWritten.inc({ result }, n);
+  }
+}

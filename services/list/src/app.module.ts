@@ -1,0 +1,33 @@
+// Wiring of the list service: platform plumbing (config, logs, metrics, probes),
+// its own MongoDB database, Kafka (it produces list.events), the gRPC server,
+// and the list feature that serves REST and gRPC ListService.
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ListFeatureModule } from '@postline/list/feature';
+import { GrpcModule } from '@postline/platform/grpc';
+import { PlatformModule, type ServiceRuntime } from '@postline/platform/http';
+import { KafkaModule } from '@postline/platform/kafka';
+import { MongoModule } from '@postline/platform/mongo';
+import type { ListConfig } from './config/list.config';
+
+@Module({})
+export class AppModule {
+  static register(runtime: ServiceRuntime<ListConfig>): DynamicModule {
+    const { config } = runtime;
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot(runtime),
+        MongoModule.forRoot({ dbName: config.POSTLINE_LIST_DB }),
+        KafkaModule.forRoot({
+          clientId: 'postline-list',
+          topics: [config.POSTLINE_LIST_EVENTS_TOPIC],
+        }),
+        GrpcModule.forRoot(),
+        ListFeatureModule.register({
+          eventsTopic: config.POSTLINE_LIST_EVENTS_TOPIC,
+          streamPageSize: config.POSTLINE_LIST_STREAM_PAGE_SIZE,
+        }),
+      ],
+    };
+  }
+}
