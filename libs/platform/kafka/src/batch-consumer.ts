@@ -18,6 +18,11 @@ export interface ConsumedRecord {
   message: KafkaMessage;
 }
 
+/** What a batch handler may call while it works: kafkajs sends no heartbeats during a long batch on its own. */
+export interface BatchContext {
+  heartbeat(): Promise<void>;
+}
+
 export interface BatchConsumerOptions {
   kafka: Kafka;
   groupId: string;
@@ -25,7 +30,7 @@ export interface BatchConsumerOptions {
   logger: Logger;
   deadLetters: DurableProducer;
   /** Handles a batch; throw PermanentRecordError (or PayloadDecodeError) per record via `handleRecord` results. */
-  handle: (records: ConsumedRecord[]) => Promise<Array<Error | undefined>>;
+  handle: (records: ConsumedRecord[], context: BatchContext) => Promise<Array<Error | undefined>>;
   maxBytesPerPartition?: number;
 }
 
@@ -56,13 +61,16 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const records = batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message }));
-        const results = await this.opts.handle(records);
+        const results = await this.opts.handle(records, { heartbeat });
         await this.deadLetter(records, results);
         const last = batch.messages[batch.messages.length - 1];
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        // kafkajs fetches from its resolved offset, which commitOffsets does not move: without this
+        // the same batch is fetched and handled again and again until the next rebalance.
+        resolveOffset(last.offset);
         await heartbeat();
       },
     });

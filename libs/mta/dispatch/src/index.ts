@@ -1,0 +1,4 @@
+export * from './dispatch.types';
+export * from './smtp-reply';
+export * from './reply-mapping';
+export * from './smtp-dispatcher';

@@ -1,0 +1,261 @@
+// Integration: SmtpDispatcher against real SMTP peers over sockets on 127.0.0.1 —
+// the Mailpit sink of the local infrastructure (deploy/local/infra.sh up) for
+// delivery, and scripted peers for refusals, deferrals and dropped connections.
+import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
+import type { NextHop } from '@postline/mta/routing';
+import { ScriptedSmtpPeer } from '@postline/mta/testing';
+import { MailpitClient, eventually, freePort, infra } from '@postline/platform/testing';
+import { SmtpDispatcher, type SmtpDispatcherOptions } from './smtp-dispatcher';
+
+const options: SmtpDispatcherOptions = {
+  ehloName: 'mta.postline.test',
+  maxConnectionsPerHop: 2,
+  maxMessagesPerConnection: 100,
+  connectionTimeoutMs: 2000,
+  greetingTimeoutMs: 2000,
+  socketTimeoutMs: 5000,
+};
+
+function hopTo(port: number, host = '127.0.0.1'): NextHop {
+  return { host, port, via: 'override', local: true };
+}
+
+function message(subject: string, body = 'Hello.\r\n'): Buffer {
+  return Buffer.from(
+    `From: sender@postline.test\r\nTo: rcpt@dispatch.test\r\nSubject: ${subject}\r\nMessage-ID: <${randomUUID()}@postline.test>\r\n\r\n${body}`,
+  );
+}
+
+const envelope = (...rcptTo: string[]) => ({ mailFrom: 'bounces@postline.test', rcptTo });
+
+describe('SmtpDispatcher', () => {
+  let dispatcher: SmtpDispatcher;
+  const peers: ScriptedSmtpPeer[] = [];
+  const startPeer = async (script: Parameters<typeof ScriptedSmtpPeer.start>[0]) => {
+    const peer = await ScriptedSmtpPeer.start(script);
+    peers.push(peer);
+    return peer;
+  };
+
+  beforeEach(() => {
+    dispatcher = new SmtpDispatcher(options);
+  });
+  afterEach(async () => {
+    await dispatcher.close();
+    await Promise.all(peers.splice(0).map((p) => p.close()));
+  });
+
+  it('delivers the raw MIME byte for byte to the Mailpit sink', async () => {
+    const token = `dispatch-${randomUUID()}`;
+    // A line starting with "." must survive dot-stuffing.
+    const raw = message(token, 'first line\r\n.leading dot\r\nlast line\r\n');
+    const [host, port] = infra.smtpSink.split(':');
+    const results = await dispatcher.deliver(
+      hopTo(Number(port), host),
+      envelope('rcpt@dispatch.test'),
+      raw,
+    );
+    expect(results).toEqual([
+      {
+        recipient: 'rcpt@dispatch.test',
+        outcome: 'delivered',
+        reply: expect.objectContaining({ code: 250 }),
+        mxHost: host,
+      },
+    ]);
+    const mailpit = new MailpitClient();
+    const found = await eventually(
+      async () => (await mailpit.search(`subject:"${token}"`)).messages[0],
+      10000,
+      'the message in Mailpit',
+    );
+    expect(found.To.map((t) => t.Address)).toEqual(['rcpt@dispatch.test']);
+    expect((await mailpit.raw(found.ID)).replace(/\r?\n/g, '\r\n')).toContain(raw.toString());
+  });
+
+  it('bounces a recipient the peer refuses with 550 5.1.1 at RCPT, sending no data', async () => {
+    const peer = await startPeer({
+      rcptTo: () => '550 5.1.1 <nobody@dispatch.test>: Recipient address rejected',
+    });
+    const [result] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('nobody@dispatch.test'),
+      message('refused'),
+    );
+    expect(result).toEqual({
+      recipient: 'nobody@dispatch.test',
+      outcome: 'bounced',
+      reply: {
+        code: 550,
+        enhancedCode: '5.1.1',
+        text: '<nobody@dispatch.test>: Recipient address rejected',
+      },
+      mxHost: '127.0.0.1',
+    });
+    expect(peer.transactions).toEqual([]);
+  });
+
+  it('reports each recipient of a multi-recipient envelope on its own', async () => {
+    const peer = await startPeer({
+      rcptTo: (to) =>
+        to.startsWith('gone')
+          ? '550 5.1.1 No such user'
+          : to.startsWith('full')
+            ? '452 4.2.2 Mailbox full'
+            : '250 2.1.5 Ok',
+    });
+    const results = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('ok@dispatch.test', 'gone@dispatch.test', 'full@dispatch.test'),
+      message('multi'),
+    );
+    expect(
+      results.map((r) => [r.recipient, r.outcome, r.reply.code, r.reply.enhancedCode]),
+    ).toEqual([
+      ['ok@dispatch.test', 'delivered', 250, '2.0.0'],
+      ['gone@dispatch.test', 'bounced', 550, '5.1.1'],
+      ['full@dispatch.test', 'deferred', 452, '4.2.2'],
+    ]);
+    expect(peer.delivered.map((t) => t.rcptTo)).toEqual([['ok@dispatch.test']]);
+  });
+
+  it('defers on a 451 at RCPT', async () => {
+    const peer = await startPeer({ rcptTo: () => '451 4.7.1 Greylisted, try again later' });
+    const [result] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('a@dispatch.test'),
+      message('greylisted'),
+    );
+    expect(result).toMatchObject({
+      outcome: 'deferred',
+      reply: { code: 451, enhancedCode: '4.7.1', text: 'Greylisted, try again later' },
+    });
+  });
+
+  it('bounces every recipient when the message is refused after DATA', async () => {
+    const peer = await startPeer({ data: () => '554 5.7.1 Message rejected' });
+    const results = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('a@dispatch.test', 'b@dispatch.test'),
+      message('spammy'),
+    );
+    expect(results.map((r) => [r.outcome, r.reply.code, r.reply.enhancedCode])).toEqual([
+      ['bounced', 554, '5.7.1'],
+      ['bounced', 554, '5.7.1'],
+    ]);
+  });
+
+  it('defers with 451 4.4.2 when the peer disconnects during DATA', async () => {
+    const peer = await startPeer({ dropDuringData: true });
+    const [result] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('a@dispatch.test'),
+      message('dropped', 'x'.repeat(64 * 1024)),
+    );
+    expect(result).toMatchObject({
+      outcome: 'deferred',
+      reply: { code: 451, enhancedCode: '4.4.2' },
+    });
+    expect(peer.transactions).toHaveLength(1);
+    expect(peer.transactions[0].data).toBeUndefined();
+  });
+
+  it('defers with 451 4.4.2 when the peer disconnects after DATA, before its reply', async () => {
+    const peer = await startPeer({ data: () => 'disconnect' });
+    const [result] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('a@dispatch.test'),
+      message('dropped after data'),
+    );
+    expect(result).toMatchObject({
+      outcome: 'deferred',
+      reply: { code: 451, enhancedCode: '4.4.2' },
+    });
+    // The peer has the whole message: a retry may duplicate it, which at-least-once delivery accepts.
+    expect(peer.transactions[0]).toMatchObject({ verdict: 'disconnect', data: expect.any(Buffer) });
+  });
+
+  it('defers with 451 4.4.1 when nothing listens on the hop, without using up the pool', async () => {
+    const hop = hopTo(await freePort());
+    // More refused attempts than the pool has connections: a leaked slot would hang the third.
+    for (let i = 0; i < options.maxConnectionsPerHop + 1; i++) {
+      const [result] = await dispatcher.deliver(
+        hop,
+        envelope('a@dispatch.test'),
+        message('refused'),
+      );
+      expect(result).toMatchObject({
+        outcome: 'deferred',
+        reply: { code: 451, enhancedCode: '4.4.1' },
+        mxHost: '127.0.0.1',
+      });
+    }
+  });
+
+  it('defers with 451 4.4.1 when the peer never sends a greeting', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const quick = new SmtpDispatcher({ ...options, greetingTimeoutMs: 200 });
+    try {
+      const [result] = await quick.deliver(
+        hopTo((silent.address() as net.AddressInfo).port),
+        envelope('a@dispatch.test'),
+        message('silent'),
+      );
+      expect(result).toMatchObject({
+        outcome: 'deferred',
+        reply: { code: 451, enhancedCode: '4.4.1' },
+      });
+    } finally {
+      await quick.close();
+      silent.close();
+    }
+  });
+
+  it('reuses a pooled connection per hop and recycles it after maxMessages', async () => {
+    const peer = await startPeer({});
+    for (let i = 0; i < 3; i++)
+      await dispatcher.deliver(
+        hopTo(peer.port),
+        envelope('a@dispatch.test'),
+        message(`pooled ${i}`),
+      );
+    expect(peer.connections).toBe(1);
+    expect(peer.delivered).toHaveLength(3);
+
+    const recycling = new SmtpDispatcher({ ...options, maxMessagesPerConnection: 1 });
+    try {
+      for (let i = 0; i < 2; i++)
+        await recycling.deliver(
+          hopTo(peer.port),
+          envelope('a@dispatch.test'),
+          message(`recycled ${i}`),
+        );
+    } finally {
+      await recycling.close();
+    }
+    expect(peer.connections).toBe(3);
+  });
+
+  it('does not stall each message on the peer delayed ACK (Nagle off)', async () => {
+    const peer = await startPeer({});
+    const started = Date.now();
+    // With Nagle on, each end-of-data dot waits ~40 ms for an ACK: 50 messages take over 2 s.
+    for (let i = 0; i < 50; i++)
+      await dispatcher.deliver(hopTo(peer.port), envelope('a@dispatch.test'), message(`fast ${i}`));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(peer.delivered).toHaveLength(50);
+  });
+
+  it('sends the envelope, not the headers, with our EHLO name', async () => {
+    const peer = await startPeer({});
+    await dispatcher.deliver(
+      hopTo(peer.port),
+      { mailFrom: '', rcptTo: ['x@other.test'] },
+      message('null sender'),
+    );
+    expect(peer.delivered[0]).toMatchObject({ mailFrom: '', rcptTo: ['x@other.test'] });
+    expect(peer.heloNames).toEqual(['mta.postline.test']);
+  });
+});
