@@ -25,7 +25,21 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/services/*/src/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/services/*/test/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/scripts/jest-e2e-setup.js'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/services/*/src/**/*.spec.ts',
+        '<rootDir>/deploy/**/*.spec.ts',
+      ],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/services/*/test/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/scripts/jest-e2e-setup.js'],
+      slowTestThreshold: 60,
+    },
   ],
 };

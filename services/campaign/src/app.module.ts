@@ -15,7 +15,10 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot(runtime),
         MongoModule.forRoot({ dbName: runtime.config.POSTLINE_CAMPAIGN_DB }),
-        KafkaModule.forRoot({ clientId: 'postline-campaign', topics: [Topics.render, Topics.events] }),
+        KafkaModule.forRoot({
+          clientId: 'postline-campaign',
+          topics: [Topics.render, Topics.events],
+        }),
         GrpcModule.forRoot(),
         CampaignFeatureModule,
       ],

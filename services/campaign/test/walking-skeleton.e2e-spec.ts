@@ -2,7 +2,13 @@
 // Mailpit: list → campaign → mail.render → render → mail.outbound → mta → SMTP
 // sink, and mail.events back to campaign stats.
 import { randomBytes } from 'node:crypto';
-import { MailpitClient, eventually, httpJson, startPlatform, type RunningPlatform } from '@postline/platform/testing';
+import {
+  MailpitClient,
+  eventually,
+  httpJson,
+  startPlatform,
+  type RunningPlatform,
+} from '@postline/platform/testing';
 
 const RECIPIENTS = 200;
 
@@ -23,7 +29,12 @@ describe('a 200-recipient campaign through every service', () => {
 
   it('delivers one personalised message to each subscriber and counts 200 delivered', async () => {
     const { list, campaign } = platform.services;
-    const created = await httpJson<{ id: string }>('POST', `${list.httpUrl}/v1/lists`, { name: 'skeleton' }, headers);
+    const created = await httpJson<{ id: string }>(
+      'POST',
+      `${list.httpUrl}/v1/lists`,
+      { name: 'skeleton' },
+      headers,
+    );
     expect(created.status).toBe(201);
     const listId = created.body.id;
 
@@ -32,7 +43,12 @@ describe('a 200-recipient campaign through every service', () => {
       name: `Subscriber ${i}`,
       attributes: { first_name: `Ada${i}`, plan: i % 2 === 0 ? 'pro' : 'free' },
     }));
-    const bulk = await httpJson<{ created: number; failed: number }>('POST', `${list.httpUrl}/v1/lists/${listId}/subscribers/bulk`, { subscribers }, headers);
+    const bulk = await httpJson<{ created: number; failed: number }>(
+      'POST',
+      `${list.httpUrl}/v1/lists/${listId}/subscribers/bulk`,
+      { subscribers },
+      headers,
+    );
     expect(bulk.status).toBe(200);
     expect(bulk.body).toMatchObject({ created: RECIPIENTS, failed: 0 });
 
@@ -53,20 +69,35 @@ describe('a 200-recipient campaign through every service', () => {
     expect(draft.status).toBe(201);
     expect(draft.body.status).toBe('draft');
 
-    const launched = await httpJson<{ status: string }>('POST', `${campaign.httpUrl}/v1/campaigns/${draft.body.id}/launch`, undefined, headers);
+    const launched = await httpJson<{ status: string }>(
+      'POST',
+      `${campaign.httpUrl}/v1/campaigns/${draft.body.id}/launch`,
+      undefined,
+      headers,
+    );
     expect(launched.status).toBe(202);
     expect(launched.body.status).toBe('sending');
 
     const statsUrl = `${campaign.httpUrl}/v1/campaigns/${draft.body.id}/stats`;
     const stats = await eventually(
       async () => {
-        const s = await httpJson<{ delivered: number; queued: number; bounced: number; status: string }>('GET', statsUrl, undefined, headers);
+        const s = await httpJson<{
+          delivered: number;
+          queued: number;
+          bounced: number;
+          status: string;
+        }>('GET', statsUrl, undefined, headers);
         return s.body.delivered >= RECIPIENTS ? s.body : undefined;
       },
       180000,
       `${RECIPIENTS} delivered in campaign stats`,
     );
-    expect(stats).toMatchObject({ delivered: RECIPIENTS, queued: RECIPIENTS, bounced: 0, status: 'sent' });
+    expect(stats).toMatchObject({
+      delivered: RECIPIENTS,
+      queued: RECIPIENTS,
+      bounced: 0,
+      status: 'sent',
+    });
 
     const received = await eventually(
       async () => {
@@ -87,7 +118,9 @@ describe('a 200-recipient campaign through every service', () => {
       seen.add(address);
       expect(summary.Subject).toBe(`Hello Ada${index} [${runId}]`);
       const full = await mailpit.message(summary.ID);
-      expect(full.HTML).toContain(`Hi Ada${index}, you are on the ${index % 2 === 0 ? 'pro' : 'free'} plan. This went to ${address}.`);
+      expect(full.HTML).toContain(
+        `Hi Ada${index}, you are on the ${index % 2 === 0 ? 'pro' : 'free'} plan. This went to ${address}.`,
+      );
       expect(full.From.Address).toBe('news@postline.test');
     }
     expect(seen.size).toBe(RECIPIENTS);

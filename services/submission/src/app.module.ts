@@ -16,7 +16,10 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot(runtime),
         MongoModule.forRoot({ dbName: runtime.config.POSTLINE_SUBMISSION_DB }),
-        KafkaModule.forRoot({ clientId: 'postline-submission', topics: [Topics.outbound, Topics.events] }),
+        KafkaModule.forRoot({
+          clientId: 'postline-submission',
+          topics: [Topics.outbound, Topics.events],
+        }),
         GrpcModule.forRoot(),
       ],
     };

@@ -2,9 +2,22 @@
 // service: probes, metrics, gRPC health and reflection, refusal of a bad
 // environment, and a clean exit on SIGTERM.
 import { checkGrpcHealth } from '@postline/platform/grpc';
-import { freePort, freePorts, infra, listServicesByReflection, spawnService, startService, waitUntilReady, type ServiceProcess } from '@postline/platform/testing';
+import {
+  freePort,
+  freePorts,
+  infra,
+  listServicesByReflection,
+  spawnService,
+  startService,
+  waitUntilReady,
+  type ServiceProcess,
+} from '@postline/platform/testing';
 
-const env = { POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers, POSTLINE_MONGO_URI: infra.mongoUri, POSTLINE_LOG_LEVEL: 'info' };
+const env = {
+  POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers,
+  POSTLINE_MONGO_URI: infra.mongoUri,
+  POSTLINE_LOG_LEVEL: 'info',
+};
 const ports = async () => {
   const [httpPort, grpcPort] = await freePorts(2);
   return { httpPort, grpcPort };
@@ -24,7 +37,11 @@ describe('service probes and lifecycle', () => {
     expect((await fetch(`${service.httpUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${service.httpUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, draining: false, checks: { mongodb: 'ok', kafka: 'ok' } });
+    expect(await ready.json()).toEqual({
+      ready: true,
+      draining: false,
+      checks: { mongodb: 'ok', kafka: 'ok' },
+    });
   });
 
   it('exports Prometheus metrics with the service prefix', async () => {
@@ -35,7 +52,9 @@ describe('service probes and lifecycle', () => {
 
   it('serves grpc.health.v1 and reflection', async () => {
     await expect(checkGrpcHealth(service.grpcAddress)).resolves.toBeUndefined();
-    expect(await listServicesByReflection(service.grpcAddress)).toEqual(expect.arrayContaining(['grpc.health.v1.Health']));
+    expect(await listServicesByReflection(service.grpcAddress)).toEqual(
+      expect.arrayContaining(['grpc.health.v1.Health']),
+    );
   });
 
   it('answers unknown REST paths with a JSON 404', async () => {
@@ -46,7 +65,11 @@ describe('service probes and lifecycle', () => {
 
   it('reports not ready while a dependency is unreachable', async () => {
     const deadKafka = `127.0.0.1:${await freePort()}`;
-    const proc = spawnService('submission', { ...env, POSTLINE_KAFKA_BROKERS: deadKafka }, await ports());
+    const proc = spawnService(
+      'submission',
+      { ...env, POSTLINE_KAFKA_BROKERS: deadKafka },
+      await ports(),
+    );
     try {
       // Kafka is needed to boot, so the process must not become ready, and it must say why.
       await expect(waitUntilReady(proc, 4000)).rejects.toThrow(/exited|not ready/);
@@ -56,9 +79,15 @@ describe('service probes and lifecycle', () => {
   });
 
   it('refuses to boot on a bad environment, naming the variable, with exit code 78', async () => {
-    const proc = spawnService('submission', { ...env, POSTLINE_KAFKA_BROKERS: 'not-a-broker', POSTLINE_SHUTDOWN_GRACE_MS: 'soon' }, await ports());
+    const proc = spawnService(
+      'submission',
+      { ...env, POSTLINE_KAFKA_BROKERS: 'not-a-broker', POSTLINE_SHUTDOWN_GRACE_MS: 'soon' },
+      await ports(),
+    );
     expect(await proc.exited()).toBe(78);
-    expect(proc.output()).toContain('POSTLINE_KAFKA_BROKERS must be a comma-separated list of host:port');
+    expect(proc.output()).toContain(
+      'POSTLINE_KAFKA_BROKERS must be a comma-separated list of host:port',
+    );
     expect(proc.output()).toContain('POSTLINE_SHUTDOWN_GRACE_MS must be an integer');
   });
 

@@ -26,17 +26,31 @@ export class CampaignRepository {
   /** draft → sending; null when the campaign is not (or no longer) a draft. */
   async markSending(tenantId: string, id: string, at: Date): Promise<CampaignDoc | null> {
     return this.model
-      .findOneAndUpdate({ _id: id, tenantId, status: 'draft' }, { $set: { status: 'sending', launchedAt: at } }, { new: true })
+      .findOneAndUpdate(
+        { _id: id, tenantId, status: 'draft' },
+        { $set: { status: 'sending', launchedAt: at } },
+        { new: true },
+      )
       .lean<CampaignDoc>()
       .exec();
   }
 
   async recordProgress(id: string, cursor: string, produced: number): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $set: { launchCursor: cursor }, $inc: { recipientsQueued: produced } }).exec();
+    await this.model
+      .updateOne(
+        { _id: id },
+        { $set: { launchCursor: cursor }, $inc: { recipientsQueued: produced } },
+      )
+      .exec();
   }
 
   async finish(id: string, status: 'sent' | 'failed', at: Date, error?: string): Promise<void> {
-    await this.model.updateOne({ _id: id, status: 'sending' }, { $set: { status, completedAt: at, ...(error ? { lastError: error } : {}) } }).exec();
+    await this.model
+      .updateOne(
+        { _id: id, status: 'sending' },
+        { $set: { status, completedAt: at, ...(error ? { lastError: error } : {}) } },
+      )
+      .exec();
   }
 
   /** Campaigns a previous process was sending when it stopped. */

@@ -3,8 +3,17 @@ import type { AnyBulkWriteOperation, Connection, Model } from 'mongoose';
 import { deliverySchema, type DeliveryDoc } from './delivery.schema';
 
 export type DeliveryChange =
-  | { messageId: string; campaignId: string; status: 'delivered' | 'bounced' | 'deferred'; final: boolean }
-  | { messageId: string; campaignId: string; flag: 'complained' | 'opened' | 'clicked' | 'unsubscribed' };
+  | {
+      messageId: string;
+      campaignId: string;
+      status: 'delivered' | 'bounced' | 'deferred';
+      final: boolean;
+    }
+  | {
+      messageId: string;
+      campaignId: string;
+      flag: 'complained' | 'opened' | 'clicked' | 'unsubscribed';
+    };
 
 export interface DeliveryCounts {
   delivered: number;
@@ -39,31 +48,50 @@ export class DeliveryRepository {
     const now = new Date();
     const ops: AnyBulkWriteOperation<DeliveryDoc>[] = changes.map((c) => {
       if ('flag' in c) {
-        return { updateOne: { filter: { _id: c.messageId }, update: { $set: { [c.flag]: true, campaignId: c.campaignId, updatedAt: now } }, upsert: true } };
+        return {
+          updateOne: {
+            filter: { _id: c.messageId },
+            update: { $set: { [c.flag]: true, campaignId: c.campaignId, updatedAt: now } },
+            upsert: true,
+          },
+        };
       }
-      const filter = c.final ? { _id: c.messageId } : { _id: c.messageId, status: { $nin: ['delivered', 'bounced'] } };
-      return { updateOne: { filter, update: { $set: { status: c.status, campaignId: c.campaignId, updatedAt: now } }, upsert: true } };
+      const filter = c.final
+        ? { _id: c.messageId }
+        : { _id: c.messageId, status: { $nin: ['delivered', 'bounced'] } };
+      return {
+        updateOne: {
+          filter,
+          update: { $set: { status: c.status, campaignId: c.campaignId, updatedAt: now } },
+          upsert: true,
+        },
+      };
     });
     try {
       await this.model.bulkWrite(ops, { ordered: false });
     } catch (e) {
-      const writeErrors = (e as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-      const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY);
+      const writeErrors = (e as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
+        .writeErrors;
+      const onlyDuplicates =
+        Array.isArray(writeErrors) &&
+        writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY);
       if (!onlyDuplicates) throw e;
     }
   }
 
   async counts(campaignId: string): Promise<DeliveryCounts> {
-    const count = (filter: Record<string, unknown>) => this.model.countDocuments({ campaignId, ...filter }).exec();
-    const [delivered, deferred, bounced, complained, opened, clicked, unsubscribed] = await Promise.all([
-      count({ status: 'delivered' }),
-      count({ status: 'deferred' }),
-      count({ status: 'bounced' }),
-      count({ complained: true }),
-      count({ opened: true }),
-      count({ clicked: true }),
-      count({ unsubscribed: true }),
-    ]);
+    const count = (filter: Record<string, unknown>) =>
+      this.model.countDocuments({ campaignId, ...filter }).exec();
+    const [delivered, deferred, bounced, complained, opened, clicked, unsubscribed] =
+      await Promise.all([
+        count({ status: 'delivered' }),
+        count({ status: 'deferred' }),
+        count({ status: 'bounced' }),
+        count({ complained: true }),
+        count({ opened: true }),
+        count({ clicked: true }),
+        count({ unsubscribed: true }),
+      ]);
     return { delivered, deferred, bounced, complained, opened, clicked, unsubscribed };
   }
 }

@@ -42,7 +42,10 @@ export class RatePacer {
 
   private refill(): void {
     const now = this.clock.now();
-    this.tokens = Math.min(this.ratePerSecond, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.tokens = Math.min(
+      this.ratePerSecond,
+      this.tokens + ((now - this.last) / 1000) * this.ratePerSecond,
+    );
     this.last = now;
   }
 }

@@ -3,7 +3,12 @@
 // backpressure), paces them at the campaign's rate, and produces one render
 // request per recipient to mail.render. Progress is recorded after each durable
 // batch, so a restarted process resumes after the last recorded recipient.
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { events, type listV1 } from '@postline/contracts';
 import { CampaignRepository, type CampaignDoc } from '@postline/campaign/data-access';
 import { RatePacer, renderRequestId } from '@postline/campaign/domain';
@@ -30,13 +35,19 @@ export class CampaignLauncher implements OnApplicationBootstrap, BeforeApplicati
     private readonly peers: PeerClients,
     private readonly campaigns: CampaignRepository,
   ) {
-    this.produced = metrics.counter('render_requests_produced_total', 'Render requests produced to mail.render for launched campaigns');
+    this.produced = metrics.counter(
+      'render_requests_produced_total',
+      'Render requests produced to mail.render for launched campaigns',
+    );
   }
 
   /** Resumes campaigns that were sending when the previous process stopped. */
   async onApplicationBootstrap(): Promise<void> {
     for (const campaign of await this.campaigns.findSending()) {
-      this.logger.info({ event: 'campaign_resume', campaignId: campaign._id, cursor: campaign.launchCursor }, 'resuming campaign');
+      this.logger.info(
+        { event: 'campaign_resume', campaignId: campaign._id, cursor: campaign.launchCursor },
+        'resuming campaign',
+      );
       this.start(campaign);
     }
   }
@@ -65,18 +76,34 @@ export class CampaignLauncher implements OnApplicationBootstrap, BeforeApplicati
         log.info({ event: 'campaign_queued' }, 'all recipients queued for rendering');
         return;
       } catch (e) {
-        log.warn({ event: 'campaign_stream_failed', attempt, err: (e as Error).message }, 'recipient stream failed; resuming');
+        log.warn(
+          { event: 'campaign_stream_failed', attempt, err: (e as Error).message },
+          'recipient stream failed; resuming',
+        );
         await new Promise((r) => setTimeout(r, Math.min(8000, 250 * 2 ** attempt)));
       }
     }
     if (this.stopping) return;
-    await this.campaigns.finish(campaign._id, 'failed', new Date(), `recipient stream failed ${MAX_STREAM_ATTEMPTS} times`);
+    await this.campaigns.finish(
+      campaign._id,
+      'failed',
+      new Date(),
+      `recipient stream failed ${MAX_STREAM_ATTEMPTS} times`,
+    );
     log.error({ event: 'campaign_failed' }, 'campaign failed');
   }
 
   /** Produces every recipient after `cursor`; returns the last cursor produced. */
-  private async streamFrom(campaign: CampaignDoc, after: string, pacer: RatePacer): Promise<string> {
-    const call = this.peers.list.streamRecipients({ tenantId: campaign.tenantId, listId: campaign.listId, afterCursor: after });
+  private async streamFrom(
+    campaign: CampaignDoc,
+    after: string,
+    pacer: RatePacer,
+  ): Promise<string> {
+    const call = this.peers.list.streamRecipients({
+      tenantId: campaign.tenantId,
+      listId: campaign.listId,
+      afterCursor: after,
+    });
     let batch: listV1.StreamRecipientsResponse[] = [];
     let cursor = after;
     try {
@@ -97,7 +124,11 @@ export class CampaignLauncher implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private async produce(campaign: CampaignDoc, batch: listV1.StreamRecipientsResponse[], pacer: RatePacer): Promise<string> {
+  private async produce(
+    campaign: CampaignDoc,
+    batch: listV1.StreamRecipientsResponse[],
+    pacer: RatePacer,
+  ): Promise<string> {
     await pacer.take(batch.length);
     const now = new Date();
     const records: OutgoingRecord[] = batch.map(({ recipient }) => {

@@ -11,7 +11,12 @@ const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function tenantOf(header: string | undefined): string {
   const tenant = header ?? 'default';
-  if (!TENANT.test(tenant)) throw new DomainError(400, 'INVALID_TENANT', 'x-postline-tenant must be 1-64 letters, digits, "-" or "_"');
+  if (!TENANT.test(tenant))
+    throw new DomainError(
+      400,
+      'INVALID_TENANT',
+      'x-postline-tenant must be 1-64 letters, digits, "-" or "_"',
+    );
   return tenant;
 }
 
@@ -29,23 +34,35 @@ export class CampaignController {
   constructor(private readonly campaigns: CampaignService) {}
 
   @Post()
-  async create(@Headers('x-postline-tenant') tenant: string | undefined, @Body() body: CreateCampaignDto): Promise<CampaignView> {
+  async create(
+    @Headers('x-postline-tenant') tenant: string | undefined,
+    @Body() body: CreateCampaignDto,
+  ): Promise<CampaignView> {
     return toView(await mapErrors(() => this.campaigns.create(tenantOf(tenant), body)));
   }
 
   @Get(':campaignId')
-  async get(@Headers('x-postline-tenant') tenant: string | undefined, @Param('campaignId') id: string): Promise<CampaignView> {
+  async get(
+    @Headers('x-postline-tenant') tenant: string | undefined,
+    @Param('campaignId') id: string,
+  ): Promise<CampaignView> {
     return toView(await mapErrors(() => this.campaigns.get(tenantOf(tenant), id)));
   }
 
   @Post(':campaignId/launch')
   @HttpCode(202)
-  async launch(@Headers('x-postline-tenant') tenant: string | undefined, @Param('campaignId') id: string): Promise<CampaignView> {
+  async launch(
+    @Headers('x-postline-tenant') tenant: string | undefined,
+    @Param('campaignId') id: string,
+  ): Promise<CampaignView> {
     return toView(await mapErrors(() => this.campaigns.launch(tenantOf(tenant), id)));
   }
 
   @Get(':campaignId/stats')
-  async stats(@Headers('x-postline-tenant') tenant: string | undefined, @Param('campaignId') id: string): Promise<CampaignStatsView> {
+  async stats(
+    @Headers('x-postline-tenant') tenant: string | undefined,
+    @Param('campaignId') id: string,
+  ): Promise<CampaignStatsView> {
     return mapErrors(() => this.campaigns.stats(tenantOf(tenant), id));
   }
 }

@@ -43,7 +43,10 @@ export class CampaignGrpcService implements OnModuleInit {
         campaign: toProto(await this.campaigns.launch(req.tenantId || 'default', req.campaignId)),
       })),
       getCampaignStats: handle(async (req: campaignV1.GetCampaignStatsRequest) => {
-        const { status: _status, ...counts } = await this.campaigns.stats(req.tenantId || 'default', req.campaignId);
+        const { status: _status, ...counts } = await this.campaigns.stats(
+          req.tenantId || 'default',
+          req.campaignId,
+        );
         return { stats: campaignV1.CampaignStats.fromPartial(counts) };
       }),
     };

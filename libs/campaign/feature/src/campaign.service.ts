@@ -5,7 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CampaignError } from '@postline/campaign/domain';
-import { CampaignRepository, DeliveryRepository, type CampaignDoc, type DeliveryCounts } from '@postline/campaign/data-access';
+import {
+  CampaignRepository,
+  DeliveryRepository,
+  type CampaignDoc,
+  type DeliveryCounts,
+} from '@postline/campaign/data-access';
 import { unary } from '@postline/platform/grpc';
 import { CONFIG } from '@postline/platform/http';
 import type { CampaignFeatureConfig } from './campaign-feature.config';
@@ -63,7 +68,8 @@ export class CampaignService {
 
   async get(tenantId: string, campaignId: string): Promise<CampaignDoc> {
     const campaign = await this.campaigns.find(tenantId, campaignId);
-    if (!campaign) throw new CampaignError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} not found`);
+    if (!campaign)
+      throw new CampaignError('CAMPAIGN_NOT_FOUND', `campaign ${campaignId} not found`);
     return campaign;
   }
 
@@ -71,15 +77,26 @@ export class CampaignService {
   async launch(tenantId: string, campaignId: string): Promise<CampaignDoc> {
     const campaign = await this.get(tenantId, campaignId);
     if (campaign.status !== 'draft') {
-      throw new CampaignError('CAMPAIGN_ALREADY_LAUNCHED', `campaign ${campaignId} was already launched (status ${campaign.status})`);
+      throw new CampaignError(
+        'CAMPAIGN_ALREADY_LAUNCHED',
+        `campaign ${campaignId} was already launched (status ${campaign.status})`,
+      );
     }
     await this.requireList(tenantId, campaign.listId);
     const { count } = await this.callList(() =>
-      unary(this.peers.list.countRecipients.bind(this.peers.list), { tenantId, listId: campaign.listId }),
+      unary(this.peers.list.countRecipients.bind(this.peers.list), {
+        tenantId,
+        listId: campaign.listId,
+      }),
     );
-    if (count === 0) throw new CampaignError('LIST_EMPTY', `list ${campaign.listId} has no subscribed recipients`);
+    if (count === 0)
+      throw new CampaignError('LIST_EMPTY', `list ${campaign.listId} has no subscribed recipients`);
     const sending = await this.campaigns.markSending(tenantId, campaignId, new Date());
-    if (!sending) throw new CampaignError('CAMPAIGN_ALREADY_LAUNCHED', `campaign ${campaignId} was already launched`);
+    if (!sending)
+      throw new CampaignError(
+        'CAMPAIGN_ALREADY_LAUNCHED',
+        `campaign ${campaignId} was already launched`,
+      );
     this.launcher.start(sending);
     return sending;
   }
@@ -109,7 +126,10 @@ export class CampaignService {
     }
   }
 
-  private async storeTemplate(tenantId: string, input: NewCampaign): Promise<{ templateId: string; version: number }> {
+  private async storeTemplate(
+    tenantId: string,
+    input: NewCampaign,
+  ): Promise<{ templateId: string; version: number }> {
     try {
       const res = await unary(this.peers.render.putTemplate.bind(this.peers.render), {
         tenantId,
@@ -122,7 +142,8 @@ export class CampaignService {
       if (!res.template) throw new Error('render returned no template reference');
       return { templateId: res.template.templateId, version: res.template.version };
     } catch (e) {
-      if (isGrpcError(e, GrpcStatus.INVALID_ARGUMENT)) throw new CampaignError('TEMPLATE_INVALID', e.details);
+      if (isGrpcError(e, GrpcStatus.INVALID_ARGUMENT))
+        throw new CampaignError('TEMPLATE_INVALID', e.details);
       throw peerFailure('render', e);
     }
   }

@@ -20,11 +20,19 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap {
     private readonly deliveries: DeliveryRepository,
     @Inject(METRICS) metrics: MetricsRegistry,
   ) {
-    this.applied = metrics.counter('delivery_events_applied_total', 'Delivery events applied to campaign stats', ['type']);
+    this.applied = metrics.counter(
+      'delivery_events_applied_total',
+      'Delivery events applied to campaign stats',
+      ['type'],
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.kafka.runConsumer({ groupId: CAMPAIGN_EVENTS_GROUP, topics: [Topics.events], handle: (records) => this.handle(records) });
+    await this.kafka.runConsumer({
+      groupId: CAMPAIGN_EVENTS_GROUP,
+      topics: [Topics.events],
+      handle: (records) => this.handle(records),
+    });
   }
 
   private async handle(records: ConsumedRecord[]): Promise<Array<Error | undefined>> {
@@ -38,8 +46,17 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap {
         const update = updateFor(event.type);
         if (update.kind === 'ignore') continue;
         const base = { messageId: event.messageId, campaignId: event.campaignId };
-        changes.push(update.kind === 'status' ? { ...base, status: update.status, final: update.final } : { ...base, flag: update.flag });
-        this.applied.inc({ type: events.deliveryEventTypeToJSON(event.type).replace('DELIVERY_EVENT_TYPE_', '').toLowerCase() });
+        changes.push(
+          update.kind === 'status'
+            ? { ...base, status: update.status, final: update.final }
+            : { ...base, flag: update.flag },
+        );
+        this.applied.inc({
+          type: events
+            .deliveryEventTypeToJSON(event.type)
+            .replace('DELIVERY_EVENT_TYPE_', '')
+            .toLowerCase(),
+        });
       } catch (e) {
         results.push(e as Error);
       }

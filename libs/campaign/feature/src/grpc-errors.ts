@@ -9,7 +9,10 @@ export function isGrpcError(e: unknown, code: status): e is ServiceError {
 /** A peer that is down or timing out is a 503 for our caller, never a 500. */
 export function peerFailure(peer: string, e: unknown): CampaignError {
   const err = e as ServiceError;
-  return new CampaignError('DEPENDENCY_UNAVAILABLE', `${peer} service unavailable: ${err.details || err.message}`);
+  return new CampaignError(
+    'DEPENDENCY_UNAVAILABLE',
+    `${peer} service unavailable: ${err.details || err.message}`,
+  );
 }
 
 const TO_GRPC: Record<CampaignErrorCode, status> = {
@@ -22,6 +25,7 @@ const TO_GRPC: Record<CampaignErrorCode, status> = {
 };
 
 export function toGrpcError(e: unknown): Partial<ServiceError> {
-  if (e instanceof CampaignError) return { code: TO_GRPC[e.code], details: `${e.code}: ${e.message}` };
+  if (e instanceof CampaignError)
+    return { code: TO_GRPC[e.code], details: `${e.code}: ${e.message}` };
   return { code: status.INTERNAL, details: 'internal error' };
 }

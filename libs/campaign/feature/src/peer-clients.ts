@@ -16,12 +16,19 @@ export class PeerClients implements OnModuleInit, OnApplicationShutdown {
     @Inject(READINESS) private readonly readiness: ReadinessRegistry,
   ) {
     this.list = createGrpcClient(listV1.ListServiceClient, config.POSTLINE_LIST_GRPC_ADDRESS);
-    this.render = createGrpcClient(renderV1.RenderServiceClient, config.POSTLINE_RENDER_GRPC_ADDRESS);
+    this.render = createGrpcClient(
+      renderV1.RenderServiceClient,
+      config.POSTLINE_RENDER_GRPC_ADDRESS,
+    );
   }
 
   onModuleInit(): void {
-    this.readiness.add('grpc:list', () => checkGrpcHealth(this.config.POSTLINE_LIST_GRPC_ADDRESS, 'postline.list.v1.ListService'));
-    this.readiness.add('grpc:render', () => checkGrpcHealth(this.config.POSTLINE_RENDER_GRPC_ADDRESS, 'postline.render.v1.RenderService'));
+    this.readiness.add('grpc:list', () =>
+      checkGrpcHealth(this.config.POSTLINE_LIST_GRPC_ADDRESS, 'postline.list.v1.ListService'),
+    );
+    this.readiness.add('grpc:render', () =>
+      checkGrpcHealth(this.config.POSTLINE_RENDER_GRPC_ADDRESS, 'postline.render.v1.RenderService'),
+    );
   }
 
   onApplicationShutdown(): void {

@@ -4,26 +4,49 @@ const schema = {
   PORT: { kind: 'int', min: 1, max: 65535, doc: 'port' },
   BROKERS: { kind: 'hostPortList', default: '127.0.0.1:9092', doc: 'brokers' },
   DEBUG: { kind: 'bool', default: 'false', doc: 'debug' },
-  MONGO: { kind: 'url', protocols: ['mongodb'], default: 'mongodb://localhost:27017', doc: 'mongo' },
+  MONGO: {
+    kind: 'url',
+    protocols: ['mongodb'],
+    default: 'mongodb://localhost:27017',
+    doc: 'mongo',
+  },
   MODE: { kind: 'enum', values: ['a', 'b'] as const, default: 'a', doc: 'mode' },
 } as const;
 
 describe('loadConfig', () => {
   it('applies defaults and parses typed values', () => {
     const cfg = loadConfig(schema, { PORT: '8080', DEBUG: 'yes', BROKERS: 'a:1, b:2' });
-    expect(cfg).toEqual({ PORT: 8080, BROKERS: ['a:1', 'b:2'], DEBUG: true, MONGO: 'mongodb://localhost:27017', MODE: 'a' });
+    expect(cfg).toEqual({
+      PORT: 8080,
+      BROKERS: ['a:1', 'b:2'],
+      DEBUG: true,
+      MONGO: 'mongodb://localhost:27017',
+      MODE: 'a',
+    });
   });
 
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {
-      loadConfig(schema, { PORT: 'eighty', BROKERS: 'nohostport', MONGO: 'http://x', MODE: 'c', DEBUG: 'maybe' });
+      loadConfig(schema, {
+        PORT: 'eighty',
+        BROKERS: 'nohostport',
+        MONGO: 'http://x',
+        MODE: 'c',
+        DEBUG: 'maybe',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     const message = (error as Error).message;
-    for (const name of ['PORT must be an integer', 'BROKERS must be', 'MONGO must be a mongodb URL', 'MODE must be one of a, b', 'DEBUG must be true or false']) {
+    for (const name of [
+      'PORT must be an integer',
+      'BROKERS must be',
+      'MONGO must be a mongodb URL',
+      'MODE must be one of a, b',
+      'DEBUG must be true or false',
+    ]) {
       expect(message).toContain(name);
     }
   });

@@ -61,10 +61,13 @@ function parseOne(name: string, spec: EnvSpec, raw: string): { value?: unknown; 
     case 'string':
       return { value: raw };
     case 'int': {
-      if (!/^-?\d+$/.test(raw.trim())) return { problem: `${name} must be an integer, got "${raw}"` };
+      if (!/^-?\d+$/.test(raw.trim()))
+        return { problem: `${name} must be an integer, got "${raw}"` };
       const n = Number(raw);
-      if (spec.min !== undefined && n < spec.min) return { problem: `${name} must be >= ${spec.min}, got ${n}` };
-      if (spec.max !== undefined && n > spec.max) return { problem: `${name} must be <= ${spec.max}, got ${n}` };
+      if (spec.min !== undefined && n < spec.min)
+        return { problem: `${name} must be >= ${spec.min}, got ${n}` };
+      if (spec.max !== undefined && n > spec.max)
+        return { problem: `${name} must be <= ${spec.max}, got ${n}` };
       return { value: n };
     }
     case 'bool': {
@@ -77,7 +80,9 @@ function parseOne(name: string, spec: EnvSpec, raw: string): { value?: unknown; 
       try {
         const u = new URL(raw);
         if (!spec.protocols.includes(u.protocol.replace(/:$/, ''))) {
-          return { problem: `${name} must be a ${spec.protocols.join('/')} URL, got "${u.protocol}"` };
+          return {
+            problem: `${name} must be a ${spec.protocols.join('/')} URL, got "${u.protocol}"`,
+          };
         }
         return { value: raw };
       } catch {
@@ -85,7 +90,10 @@ function parseOne(name: string, spec: EnvSpec, raw: string): { value?: unknown; 
       }
     }
     case 'hostPortList': {
-      const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = items.filter((i) => !HOST_PORT.test(i));
       if (items.length === 0 || bad.length > 0) {
         return { problem: `${name} must be a comma-separated list of host:port, got "${raw}"` };
@@ -93,13 +101,17 @@ function parseOne(name: string, spec: EnvSpec, raw: string): { value?: unknown; 
       return { value: items };
     }
     case 'enum':
-      if (!spec.values.includes(raw)) return { problem: `${name} must be one of ${spec.values.join(', ')}, got "${raw}"` };
+      if (!spec.values.includes(raw))
+        return { problem: `${name} must be one of ${spec.values.join(', ')}, got "${raw}"` };
       return { value: raw };
   }
 }
 
 /** Reads and validates every variable of the schema; throws one error listing all problems. */
-export function loadConfig<S extends EnvSchema>(schema: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+export function loadConfig<S extends EnvSchema>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOf<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(schema)) {
@@ -119,7 +131,8 @@ export function loadConfig<S extends EnvSchema>(schema: S, env: NodeJS.ProcessEn
 /** Markdown table of a schema, for the README's configuration reference. */
 export function describeSchema(schema: EnvSchema): string {
   const rows = Object.entries(schema).map(
-    ([name, s]) => `| \`${name}\` | ${s.kind} | ${s.default === undefined ? '(required)' : `\`${s.default}\``} | ${s.doc} |`,
+    ([name, s]) =>
+      `| \`${name}\` | ${s.kind} | ${s.default === undefined ? '(required)' : `\`${s.default}\``} | ${s.doc} |`,
   );
   return ['| variable | type | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

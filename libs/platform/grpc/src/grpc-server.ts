@@ -39,15 +39,23 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
     registry.setServing(s.name, false);
   }
   const files = [serviceProtoFiles.health, ...opts.services.map((s) => s.protoFile)];
-  const packageDefinition = protoLoader.loadSync(files, { includeDirs: [protoRoot()], keepCase: true });
+  const packageDefinition = protoLoader.loadSync(files, {
+    includeDirs: [protoRoot()],
+    keepCase: true,
+  });
   new ReflectionService(packageDefinition).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${opts.host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
+    server.bindAsync(
+      `${opts.host}:${opts.port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, bound) => (err ? reject(err) : resolve(bound)),
     ),
   );
-  opts.logger.info({ event: 'grpc_listening', port, services: opts.services.map((s) => s.name) }, 'gRPC server listening');
+  opts.logger.info(
+    { event: 'grpc_listening', port, services: opts.services.map((s) => s.name) },
+    'gRPC server listening',
+  );
 
   return {
     port,

@@ -1,7 +1,15 @@
 // Thin Nest wiring for the gRPC server: features register their service
 // implementations, the server starts once the application has booted, and
 // shutdown stops intake before the rest of the service closes.
-import { Global, Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { CONFIG, LOGGER, READINESS, type ReadinessRegistry } from '@postline/platform/http';
 import type { Logger } from 'pino';
 import { startGrpcServer, type GrpcServiceBinding, type RunningGrpcServer } from './grpc-server';
@@ -25,7 +33,8 @@ export class GrpcServices implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   register(binding: GrpcServiceBinding): void {
-    if (this.server) throw new Error(`gRPC service ${binding.name} registered after the server started`);
+    if (this.server)
+      throw new Error(`gRPC service ${binding.name} registered after the server started`);
     this.bindings.push(binding);
   }
 

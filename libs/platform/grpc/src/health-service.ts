@@ -9,7 +9,10 @@ type ServingStatus = health.HealthCheckResponse_ServingStatus;
 
 export class HealthRegistry {
   private readonly statuses = new Map<string, ServingStatus>([['', ServingStatus.NOT_SERVING]]);
-  private readonly watchers = new Map<string, Set<ServerWritableStream<health.HealthCheckRequest, health.HealthCheckResponse>>>();
+  private readonly watchers = new Map<
+    string,
+    Set<ServerWritableStream<health.HealthCheckRequest, health.HealthCheckResponse>>
+  >();
 
   setServing(service: string, serving: boolean): void {
     const status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
@@ -32,7 +35,10 @@ export class HealthRegistry {
       check: (call, callback) => {
         const status = this.statuses.get(call.request.service);
         if (status === undefined) {
-          callback({ code: GrpcStatus.NOT_FOUND, details: `unknown service "${call.request.service}"` });
+          callback({
+            code: GrpcStatus.NOT_FOUND,
+            details: `unknown service "${call.request.service}"`,
+          });
           return;
         }
         callback(null, { status });

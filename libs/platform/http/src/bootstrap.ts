@@ -30,9 +30,16 @@ export function configureHttpApp(app: INestApplication, runtime: ServiceRuntime<
   app.useGlobalFilters(new HttpErrorsFilter(runtime.logger));
 }
 
-export async function bootService(runtime: ServiceRuntime<object>, module: DynamicModule, opts: BootOptions): Promise<INestApplication> {
+export async function bootService(
+  runtime: ServiceRuntime<object>,
+  module: DynamicModule,
+  opts: BootOptions,
+): Promise<INestApplication> {
   const { logger } = runtime;
-  const app = await NestFactory.create<NestExpressApplication>(module, { logger: new PinoNestLogger(logger), bodyParser: true });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    logger: new PinoNestLogger(logger),
+    bodyParser: true,
+  });
   // Registered before init, it replaces Nest's default JSON parser (and its 100kb limit).
   if (opts.jsonBodyLimit) app.useBodyParser('json', { limit: opts.jsonBodyLimit });
   configureHttpApp(app, runtime);
@@ -46,7 +53,10 @@ export async function bootService(runtime: ServiceRuntime<object>, module: Dynam
     logger.info({ event: 'shutdown_started', signal }, 'shutting down');
     runtime.readiness.startDraining();
     const hardStop = setTimeout(() => {
-      logger.error({ event: 'shutdown_forced', graceMs: opts.graceMs }, 'grace period over; exiting');
+      logger.error(
+        { event: 'shutdown_forced', graceMs: opts.graceMs },
+        'grace period over; exiting',
+      );
       process.exit(1);
     }, opts.graceMs + 5000);
     hardStop.unref();

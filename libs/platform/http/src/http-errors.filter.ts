@@ -25,17 +25,31 @@ export class HttpErrorsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     if (exception instanceof DomainError) {
-      res.status(exception.status).json({ statusCode: exception.status, code: exception.code, message: [exception.message] });
+      res
+        .status(exception.status)
+        .json({ statusCode: exception.status, code: exception.code, message: [exception.message] });
       return;
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      const message = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : exception.message;
-      res.status(status).json({ statusCode: status, code: codeFor(status), message: Array.isArray(message) ? message : [message] });
+      const message =
+        typeof body === 'object' && body && 'message' in body
+          ? (body as { message: unknown }).message
+          : exception.message;
+      res
+        .status(status)
+        .json({
+          statusCode: status,
+          code: codeFor(status),
+          message: Array.isArray(message) ? message : [message],
+        });
       return;
     }
-    this.logger.error({ event: 'http_unhandled', method: req.method, path: req.path, err: exception }, 'unhandled error');
+    this.logger.error(
+      { event: 'http_unhandled', method: req.method, path: req.path, err: exception },
+      'unhandled error',
+    );
     res.status(500).json({ statusCode: 500, code: 'INTERNAL', message: ['internal error'] });
   }
 }

@@ -5,7 +5,11 @@ describe('ReadinessRegistry', () => {
     const r = new ReadinessRegistry();
     r.add('kafka', async () => undefined);
     r.add('mongo', async () => undefined);
-    await expect(r.report()).resolves.toEqual({ ready: true, draining: false, checks: { kafka: 'ok', mongo: 'ok' } });
+    await expect(r.report()).resolves.toEqual({
+      ready: true,
+      draining: false,
+      checks: { kafka: 'ok', mongo: 'ok' },
+    });
   });
 
   it('names the failing dependency and its error', async () => {

@@ -1,7 +1,12 @@
 // Everything a service process shares across its features: validated config,
 // logger, metrics registry and readiness. Built before Nest so a bad environment
 // stops the boot with a clear message and exit code 78 (EX_CONFIG).
-import { ConfigValidationError, loadConfig, type ConfigOf, type EnvSchema } from '@postline/platform/config';
+import {
+  ConfigValidationError,
+  loadConfig,
+  type ConfigOf,
+  type EnvSchema,
+} from '@postline/platform/config';
 import { createLogger, type Logger } from '@postline/platform/logging';
 import { createMetricsRegistry, type MetricsRegistry } from '@postline/platform/metrics';
 import { ReadinessRegistry } from './readiness';
@@ -14,7 +19,11 @@ export interface ServiceRuntime<C = Record<string, unknown>> {
   readonly readiness: ReadinessRegistry;
 }
 
-export function createRuntime<S extends EnvSchema>(service: string, schema: S, env: NodeJS.ProcessEnv = process.env): ServiceRuntime<ConfigOf<S>> {
+export function createRuntime<S extends EnvSchema>(
+  service: string,
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceRuntime<ConfigOf<S>> {
   let config: ConfigOf<S>;
   try {
     config = loadConfig(schema, env);
@@ -27,5 +36,11 @@ export function createRuntime<S extends EnvSchema>(service: string, schema: S, e
   }
   const level = (config as Record<string, unknown>).POSTLINE_LOG_LEVEL as string | undefined;
   const logger = createLogger({ service, level });
-  return { service, config, logger, metrics: createMetricsRegistry(service), readiness: new ReadinessRegistry() };
+  return {
+    service,
+    config,
+    logger,
+    metrics: createMetricsRegistry(service),
+    readiness: new ReadinessRegistry(),
+  };
 }

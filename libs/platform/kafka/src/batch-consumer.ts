@@ -63,11 +63,21 @@ export class BatchConsumer {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const records = batch.messages.map((message) => ({ topic: batch.topic, partition: batch.partition, message }));
+        const records = batch.messages.map((message) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          message,
+        }));
         const results = await this.opts.handle(records, { heartbeat });
         await this.deadLetter(records, results);
         const last = batch.messages[batch.messages.length - 1];
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        await this.consumer.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(last.offset) + 1n).toString(),
+          },
+        ]);
         // kafkajs fetches from its resolved offset, which commitOffsets does not move: without this
         // the same batch is fetched and handled again and again until the next rebalance.
         resolveOffset(last.offset);
@@ -77,22 +87,35 @@ export class BatchConsumer {
     this.running = true;
   }
 
-  private async deadLetter(records: ConsumedRecord[], results: Array<Error | undefined>): Promise<void> {
-    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+  private async deadLetter(
+    records: ConsumedRecord[],
+    results: Array<Error | undefined>,
+  ): Promise<void> {
+    const byTopic = new Map<
+      string,
+      { key: string; value: Buffer; headers: Record<string, string> }[]
+    >();
     results.forEach((err, i) => {
       if (!err) return;
       if (!(err instanceof PermanentRecordError || err instanceof PayloadDecodeError)) throw err;
       const { topic, partition, message } = records[i];
-      this.opts.logger.warn({ event: 'dead_letter', topic, partition, offset: message.offset, reason: err.message }, 'record dead-lettered');
+      this.opts.logger.warn(
+        { event: 'dead_letter', topic, partition, offset: message.offset, reason: err.message },
+        'record dead-lettered',
+      );
       const list = byTopic.get(topic) ?? [];
       list.push({
         key: message.key?.toString() ?? '',
         value: message.value ?? Buffer.alloc(0),
-        headers: { 'x-postline-dlq-reason': err.message, 'x-postline-source': `${topic}/${partition}/${message.offset}` },
+        headers: {
+          'x-postline-dlq-reason': err.message,
+          'x-postline-source': `${topic}/${partition}/${message.offset}`,
+        },
       });
       byTopic.set(topic, list);
     });
-    for (const [topic, list] of byTopic) await this.opts.deadLetters.send(deadLetterTopic(topic), list);
+    for (const [topic, list] of byTopic)
+      await this.opts.deadLetters.send(deadLetterTopic(topic), list);
   }
 
   /** Stops fetching, lets the batch in hand finish and commit, then leaves the group. */

@@ -9,7 +9,9 @@ export interface ProtoMessageFns<T> {
 export class PayloadDecodeError extends Error {
   readonly code = 'PAYLOAD_UNDECODABLE';
   constructor(topic: string, cause: unknown) {
-    super(`record on ${topic} is not a valid protobuf payload: ${(cause as Error)?.message ?? cause}`);
+    super(
+      `record on ${topic} is not a valid protobuf payload: ${(cause as Error)?.message ?? cause}`,
+    );
     this.name = 'PayloadDecodeError';
   }
 }

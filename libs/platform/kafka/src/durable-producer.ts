@@ -33,7 +33,13 @@ export class DurableProducer {
 
   async send(topic: string, records: OutgoingRecord[], timeoutMs = 30000): Promise<void> {
     if (records.length === 0) return;
-    await this.producer.send({ topic, acks: -1, timeout: timeoutMs, compression: CompressionTypes.None, messages: records });
+    await this.producer.send({
+      topic,
+      acks: -1,
+      timeout: timeoutMs,
+      compression: CompressionTypes.None,
+      messages: records,
+    });
   }
 
   async disconnect(): Promise<void> {

@@ -34,8 +34,16 @@ export class KafkaRuntime {
   async start(): Promise<void> {
     await this.admin.connect();
     const specs: TopicSpec[] = this.opts.topics.flatMap((topic) => [
-      { topic, numPartitions: this.opts.partitions, replicationFactor: this.opts.replicationFactor },
-      { topic: deadLetterTopic(topic), numPartitions: 1, replicationFactor: this.opts.replicationFactor },
+      {
+        topic,
+        numPartitions: this.opts.partitions,
+        replicationFactor: this.opts.replicationFactor,
+      },
+      {
+        topic: deadLetterTopic(topic),
+        numPartitions: 1,
+        replicationFactor: this.opts.replicationFactor,
+      },
     ]);
     await ensureTopics(this.admin, specs);
     await this.producer.connect();
@@ -43,8 +51,15 @@ export class KafkaRuntime {
   }
 
   /** Starts a consumer in a group; it is stopped by stopConsumers(). */
-  async runConsumer(options: Omit<BatchConsumerOptions, 'kafka' | 'deadLetters' | 'logger'>): Promise<BatchConsumer> {
-    const consumer = new BatchConsumer({ ...options, kafka: this.kafka, deadLetters: this.producer, logger: this.opts.logger });
+  async runConsumer(
+    options: Omit<BatchConsumerOptions, 'kafka' | 'deadLetters' | 'logger'>,
+  ): Promise<BatchConsumer> {
+    const consumer = new BatchConsumer({
+      ...options,
+      kafka: this.kafka,
+      deadLetters: this.producer,
+      logger: this.opts.logger,
+    });
     this.consumers.push(consumer);
     await consumer.start();
     return consumer;
@@ -53,7 +68,8 @@ export class KafkaRuntime {
   /** Readiness: producer connected, consumers running, and the cluster answering (checked at most every 5 s). */
   async check(): Promise<void> {
     if (!this.producer.isConnected) throw new Error('Kafka producer not connected');
-    if (this.consumers.some((c) => !c.isRunning)) throw new Error('a Kafka consumer is not running');
+    if (this.consumers.some((c) => !c.isRunning))
+      throw new Error('a Kafka consumer is not running');
     if (Date.now() - this.lastClusterCheck > 5000) {
       await this.admin.describeCluster();
       this.lastClusterCheck = Date.now();

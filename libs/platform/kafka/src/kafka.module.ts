@@ -1,7 +1,15 @@
 // Thin Nest wiring for KafkaRuntime: connects on boot (creating the service's
 // topics), reports to /readyz, and on shutdown stops consumers before the HTTP
 // server closes and the producer after it.
-import { Global, Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { CONFIG, LOGGER, READINESS, type ReadinessRegistry } from '@postline/platform/http';
 import type { Logger } from 'pino';
 import { KafkaRuntime } from './kafka-runtime';
@@ -33,7 +41,11 @@ export class KafkaModule {
         {
           provide: KafkaRuntime,
           inject: [CONFIG, LOGGER, READINESS],
-          useFactory: async (config: KafkaSettings, logger: Logger, readiness: ReadinessRegistry) => {
+          useFactory: async (
+            config: KafkaSettings,
+            logger: Logger,
+            readiness: ReadinessRegistry,
+          ) => {
             const runtime = new KafkaRuntime({
               brokers: config.POSTLINE_KAFKA_BROKERS,
               clientId,

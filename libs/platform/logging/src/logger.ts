@@ -10,7 +10,21 @@ export interface LoggerOptions {
 }
 
 // Keys whose values must never reach a log line, wherever they appear.
-const REDACT = ['password', 'pass', 'secret', 'token', 'authorization', '*.password', '*.pass', '*.secret', '*.token', 'raw_mime', 'rawMime', 'body', 'html'];
+const REDACT = [
+  'password',
+  'pass',
+  'secret',
+  'token',
+  'authorization',
+  '*.password',
+  '*.pass',
+  '*.secret',
+  '*.token',
+  'raw_mime',
+  'rawMime',
+  'body',
+  'html',
+];
 
 export function createLogger({ service, level = 'info' }: LoggerOptions): Logger {
   return pino({

@@ -10,7 +10,12 @@ export interface MetricsRegistry {
   readonly prefix: string;
   counter<L extends string>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
   gauge<L extends string>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>;
-  histogram<L extends string>(name: string, help: string, labelNames?: readonly L[], buckets?: number[]): Histogram<L>;
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames?: readonly L[],
+    buckets?: number[],
+  ): Histogram<L>;
 }
 
 const VALID_SERVICE = /^[a-z][a-z0-9_]*$/;
@@ -23,9 +28,17 @@ export function createMetricsRegistry(service: string): MetricsRegistry {
   return {
     registry,
     prefix,
-    counter: (name, help, labelNames = []) => new Counter({ name: prefix + name, help, labelNames, registers: [registry] }),
-    gauge: (name, help, labelNames = []) => new Gauge({ name: prefix + name, help, labelNames, registers: [registry] }),
+    counter: (name, help, labelNames = []) =>
+      new Counter({ name: prefix + name, help, labelNames, registers: [registry] }),
+    gauge: (name, help, labelNames = []) =>
+      new Gauge({ name: prefix + name, help, labelNames, registers: [registry] }),
     histogram: (name, help, labelNames = [], buckets) =>
-      new Histogram({ name: prefix + name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) }),
+      new Histogram({
+        name: prefix + name,
+        help,
+        labelNames,
+        registers: [registry],
+        ...(buckets ? { buckets } : {}),
+      }),
   };
 }

@@ -17,8 +17,12 @@ export async function connectMongo({ uri, dbName, logger }: MongoOptions): Promi
     // FerretDB (used locally and in tests) and MongoDB both accept these writes.
     retryWrites: false,
   });
-  conn.on('disconnected', () => logger.warn({ event: 'mongo_disconnected', dbName }, 'MongoDB disconnected'));
-  conn.on('reconnected', () => logger.info({ event: 'mongo_reconnected', dbName }, 'MongoDB reconnected'));
+  conn.on('disconnected', () =>
+    logger.warn({ event: 'mongo_disconnected', dbName }, 'MongoDB disconnected'),
+  );
+  conn.on('reconnected', () =>
+    logger.info({ event: 'mongo_reconnected', dbName }, 'MongoDB reconnected'),
+  );
   await conn.asPromise();
   logger.info({ event: 'mongo_connected', dbName }, 'MongoDB connected');
   return conn;
@@ -28,6 +32,8 @@ export async function pingMongo(conn: Connection, timeoutMs = 2000): Promise<voi
   if (conn.readyState !== 1 || !conn.db) throw new Error('MongoDB connection is not open');
   await Promise.race([
     conn.db.admin().ping(),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('MongoDB ping timed out')), timeoutMs).unref()),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('MongoDB ping timed out')), timeoutMs).unref(),
+    ),
   ]);
 }

@@ -1,6 +1,13 @@
 // Thin Nest wiring for the service's own MongoDB database: connected on boot,
 // pinged by /readyz, closed last on shutdown.
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { CONFIG, LOGGER, READINESS, type ReadinessRegistry } from '@postline/platform/http';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -26,7 +33,11 @@ export class MongoModule {
         {
           provide: MONGO_CONNECTION,
           inject: [CONFIG, LOGGER, READINESS],
-          useFactory: async (config: { POSTLINE_MONGO_URI: string }, logger: Logger, readiness: ReadinessRegistry) => {
+          useFactory: async (
+            config: { POSTLINE_MONGO_URI: string },
+            logger: Logger,
+            readiness: ReadinessRegistry,
+          ) => {
             const conn = await connectMongo({ uri: config.POSTLINE_MONGO_URI, dbName, logger });
             readiness.add('mongodb', () => pingMongo(conn));
             return conn;

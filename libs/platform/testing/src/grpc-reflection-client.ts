@@ -9,16 +9,38 @@ interface ReflectionResponse {
   error_response?: { error_message: string };
 }
 
-export async function listServicesByReflection(address: string, timeoutMs = 5000): Promise<string[]> {
-  const protoFile = path.join(path.dirname(require.resolve('@grpc/reflection/package.json')), 'build/proto/grpc/reflection/v1/reflection.proto');
+export async function listServicesByReflection(
+  address: string,
+  timeoutMs = 5000,
+): Promise<string[]> {
+  const protoFile = path.join(
+    path.dirname(require.resolve('@grpc/reflection/package.json')),
+    'build/proto/grpc/reflection/v1/reflection.proto',
+  );
   const def = protoLoader.loadSync(protoFile, { keepCase: true });
   const pkg = grpc.loadPackageDefinition(def) as unknown as {
-    grpc: { reflection: { v1: { ServerReflection: new (addr: string, creds: grpc.ChannelCredentials) => grpc.Client & Record<string, unknown> } } };
+    grpc: {
+      reflection: {
+        v1: {
+          ServerReflection: new (
+            addr: string,
+            creds: grpc.ChannelCredentials,
+          ) => grpc.Client & Record<string, unknown>;
+        };
+      };
+    };
   };
-  const client = new pkg.grpc.reflection.v1.ServerReflection(address, grpc.credentials.createInsecure());
+  const client = new pkg.grpc.reflection.v1.ServerReflection(
+    address,
+    grpc.credentials.createInsecure(),
+  );
   try {
     return await new Promise<string[]>((resolve, reject) => {
-      const call = (client.ServerReflectionInfo as (opts: grpc.CallOptions) => grpc.ClientDuplexStream<unknown, ReflectionResponse>)({ deadline: Date.now() + timeoutMs });
+      const call = (
+        client.ServerReflectionInfo as (
+          opts: grpc.CallOptions,
+        ) => grpc.ClientDuplexStream<unknown, ReflectionResponse>
+      )({ deadline: Date.now() + timeoutMs });
       call.on('data', (res: ReflectionResponse) => {
         if (res.error_response) reject(new Error(res.error_response.error_message));
         else resolve((res.list_services_response?.service ?? []).map((s) => s.name).sort());

@@ -21,8 +21,13 @@ export class MailpitClient {
   constructor(private readonly baseUrl = infra.mailpitUrl) {}
 
   /** Messages matching a Mailpit search query (e.g. `subject:"x"` or `to:domain.test`). */
-  async search(query: string, limit = 5000): Promise<{ total: number; messages: MailpitSummary[] }> {
-    const res = await fetch(`${this.baseUrl}/api/v1/search?query=${encodeURIComponent(query)}&limit=${limit}`);
+  async search(
+    query: string,
+    limit = 5000,
+  ): Promise<{ total: number; messages: MailpitSummary[] }> {
+    const res = await fetch(
+      `${this.baseUrl}/api/v1/search?query=${encodeURIComponent(query)}&limit=${limit}`,
+    );
     if (!res.ok) throw new Error(`Mailpit search failed: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { messages_count: number; messages: MailpitSummary[] };
     return { total: body.messages_count, messages: body.messages };

@@ -9,7 +9,9 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  extraEnv: Record<string, string> = {},
+): Promise<RunningPlatform> {
   const common = {
     POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers,
     POSTLINE_MONGO_URI: infra.mongoUri,

@@ -34,7 +34,11 @@ export interface ServicePorts {
 }
 
 /** Spawns the service without waiting for it (see waitUntilReady). */
-export function spawnService(name: ServiceName, env: Record<string, string>, { httpPort, grpcPort }: ServicePorts): ServiceProcess {
+export function spawnService(
+  name: ServiceName,
+  env: Record<string, string>,
+  { httpPort, grpcPort }: ServicePorts,
+): ServiceProcess {
   const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', serviceEntry(name)], {
     cwd: repoRoot,
     env: {
@@ -54,7 +58,9 @@ export function spawnService(name: ServiceName, env: Record<string, string>, { h
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     name,
     httpUrl: `http://127.0.0.1:${httpPort}`,
@@ -78,7 +84,10 @@ export async function waitUntilReady(proc: ServiceProcess, timeoutMs = 60000): P
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode} before ready:\n${proc.output()}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(
+        `${proc.name} exited with ${proc.child.exitCode} before ready:\n${proc.output()}`,
+      );
     try {
       const res = await fetch(`${proc.httpUrl}/readyz`);
       if (res.status === 200) return;
@@ -88,7 +97,9 @@ export async function waitUntilReady(proc: ServiceProcess, timeoutMs = 60000): P
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${proc.name} not ready after ${timeoutMs} ms (last: ${last}):\n${proc.output()}`);
+  throw new Error(
+    `${proc.name} not ready after ${timeoutMs} ms (last: ${last}):\n${proc.output()}`,
+  );
 }
 
 /**
