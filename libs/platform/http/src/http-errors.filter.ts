@@ -37,13 +37,11 @@ export class HttpErrorsFilter implements ExceptionFilter {
         typeof body === 'object' && body && 'message' in body
           ? (body as { message: unknown }).message
           : exception.message;
-      res
-        .status(status)
-        .json({
-          statusCode: status,
-          code: codeFor(status),
-          message: Array.isArray(message) ? message : [message],
-        });
+      res.status(status).json({
+        statusCode: status,
+        code: codeFor(status),
+        message: Array.isArray(message) ? message : [message],
+      });
       return;
     }
     this.logger.error(
