@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: everything a fresh clone needs to prove itself, in order of cost —
 # install, proto lint and codegen, lint, format, typecheck, unit tests, build,
+# the Helm chart's checks (lint, templates, unit tests, schemas, alert rules),
 # then the end-to-end scenarios against real Kafka, FerretDB and Mailpit (started
 # here if they are not running, and stopped again at the end if we started them).
 set -euo pipefail
@@ -28,6 +29,9 @@ if ! bash deploy/local/infra.sh status >/dev/null 2>&1; then
 fi
 bash deploy/local/infra.sh up > .run/infra-up.log 2>&1 &
 infra_pid=$!
+# The Helm chart checks build their tools (helm, promtool) on a new machine; also in the background.
+bash deploy/helm/test.sh > .run/helm-test.log 2>&1 &
+helm_pid=$!
 
 step "proto lint"
 npx --no-install buf lint
@@ -40,6 +44,14 @@ npx --no-install prettier --check . --log-level=warn
 step "typecheck and build"
 npx --no-install tsc -p tsconfig.json --noEmit
 npx --no-install tsc -p tsconfig.build.json
+
+step "helm chart, alerts and dashboards"
+if ! wait "$helm_pid"; then
+  cat .run/helm-test.log >&2
+  echo "helm chart checks failed (log above)" >&2
+  exit 1
+fi
+tail -n 3 .run/helm-test.log
 
 step "local infrastructure"
 if ! wait "$infra_pid"; then

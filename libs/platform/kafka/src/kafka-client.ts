@@ -42,15 +42,49 @@ export interface TopicSpec {
   replicationFactor: number;
 }
 
-/** Creates missing topics and waits for their leaders; existing topics are left as they are. */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+/**
+ * Creates missing topics, then waits until every partition of every topic has a
+ * leader. Several services boot at once and create the same topics; one that
+ * finds a topic another has just created must not use it before its leaders exist.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  specs: TopicSpec[],
+  timeoutMs = 30000,
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
-  if (missing.length === 0) return;
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (e) {
-    // Another service may have created the same topic between list and create.
-    if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (e) {
+      // Another service may have created the same topic between list and create.
+      if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+    }
   }
+  await waitForLeaders(
+    admin,
+    specs.map((s) => s.topic),
+    timeoutMs,
+  );
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let reason = '';
+  while (Date.now() < deadline) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+      );
+      if (leaderless.length === 0) return;
+      reason = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (e) {
+      if ((e as { retriable?: boolean }).retriable === false) throw e;
+      reason = (e as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Kafka topics not ready after ${timeoutMs} ms: ${reason}`);
 }

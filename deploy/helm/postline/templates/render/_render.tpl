@@ -1,0 +1,13 @@
+{{/* render: mail.render.v1 -> MIME -> mail.outbound.v1; previews and transactional renders over gRPC. */}}
+{{- define "postline.render.env" -}}
+{{- $cfg := .root.Values.render.config -}}
+POSTLINE_RENDER_CONSUMER_GROUP: {{ $cfg.consumerGroup | quote }}
+POSTLINE_RENDER_TEMPLATE_CACHE_SIZE: {{ int64 $cfg.templateCacheSize | quote }}
+POSTLINE_RENDER_MAX_PART_BYTES: {{ int64 $cfg.maxPartBytes | quote }}
+{{- with .root.Values.tracking.baseUrl }}
+POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
+{{- end }}
+{{- end -}}
+{{- define "postline.render.ports" -}}{{- end -}}
+{{- define "postline.render.volumes" -}}{{- end -}}
+{{- define "postline.render.volumeMounts" -}}{{- end -}}
