@@ -82,3 +82,22 @@ export function exitOnBootFailure(service: string): (e: unknown) => never {
     process.exit(1);
   };
 }
+
+interface PlatformHttpSettings {
+  POSTLINE_BIND_HOST: string;
+  POSTLINE_HTTP_PORT: number;
+  POSTLINE_SHUTDOWN_GRACE_MS: number;
+}
+
+/** The boot options every service takes from the shared platform settings. */
+export function bootOptionsFrom(
+  config: PlatformHttpSettings,
+  extra: Partial<BootOptions> = {},
+): BootOptions {
+  return {
+    host: config.POSTLINE_BIND_HOST,
+    port: config.POSTLINE_HTTP_PORT,
+    graceMs: config.POSTLINE_SHUTDOWN_GRACE_MS,
+    ...extra,
+  };
+}
