@@ -24,13 +24,23 @@ export async function startPlatform(
     started.push(proc);
     return proc;
   };
+  // allSettled, not all: when one service fails to start, the others may still
+  // be starting, and every one that did start must be stopped, or it outlives the test.
+  const first = await Promise.allSettled([
+    launch('list'),
+    launch('render'),
+    launch('mta', { POSTLINE_MTA_ROUTES: `*=${infra.smtpSink}` }),
+    launch('submission'),
+  ]);
+  const failed = first.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stopAll(started);
+    throw failed.reason;
+  }
+  const [list, render, mta, submission] = first.map(
+    (r) => (r as PromiseFulfilledResult<ServiceProcess>).value,
+  );
   try {
-    const [list, render, mta, submission] = await Promise.all([
-      launch('list'),
-      launch('render'),
-      launch('mta', { POSTLINE_MTA_ROUTES: `*=${infra.smtpSink}` }),
-      launch('submission'),
-    ]);
     const campaign = await launch('campaign', {
       POSTLINE_LIST_GRPC_ADDRESS: list.grpcAddress,
       POSTLINE_RENDER_GRPC_ADDRESS: render.grpcAddress,

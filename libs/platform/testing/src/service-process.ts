@@ -33,6 +33,13 @@ export interface ServicePorts {
   grpcPort: number;
 }
 
+// Every child still running when the test process exits is killed, so that a
+// failed or interrupted scenario can never leave a service behind.
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 /** Spawns the service without waiting for it (see waitUntilReady). */
 export function spawnService(
   name: ServiceName,
@@ -58,8 +65,12 @@ export function spawnService(
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  liveChildren.add(child);
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      liveChildren.delete(child);
+      resolve(code);
+    }),
   );
   return {
     name,
