@@ -26,6 +26,7 @@ export interface DeliveryCounts {
 }
 
 const DUPLICATE_KEY = 11000;
+const WRITE_CHUNK = 20;
 
 export class DeliveryRepository {
   private readonly model: Model<DeliveryDoc>;
@@ -43,7 +44,8 @@ export class DeliveryRepository {
    * upsert filter excludes final states, and the duplicate-key error that an
    * upsert then raises against the existing final document is the expected no-op.
    */
-  async apply(changes: DeliveryChange[]): Promise<void> {
+  /** `afterChunk` runs between writes (the consumer heartbeats there on long batches). */
+  async apply(changes: DeliveryChange[], afterChunk?: () => Promise<void>): Promise<void> {
     if (changes.length === 0) return;
     const now = new Date();
     const ops: AnyBulkWriteOperation<DeliveryDoc>[] = changes.map((c) => {
@@ -67,6 +69,15 @@ export class DeliveryRepository {
         },
       };
     });
+    // FerretDB v1 holds a connection per statement of a batched update until the
+    // whole command ends; large batches exhaust its pool and stall the server.
+    for (let i = 0; i < ops.length; i += WRITE_CHUNK) {
+      await this.write(ops.slice(i, i + WRITE_CHUNK));
+      await afterChunk?.();
+    }
+  }
+
+  private async write(ops: AnyBulkWriteOperation<DeliveryDoc>[]): Promise<void> {
     try {
       await this.model.bulkWrite(ops, { ordered: false });
     } catch (e) {

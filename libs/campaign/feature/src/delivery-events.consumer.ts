@@ -6,7 +6,13 @@ import { events } from '@postline/contracts';
 import { DeliveryRepository, type DeliveryChange } from '@postline/campaign/data-access';
 import { updateFor } from '@postline/campaign/domain';
 import { METRICS } from '@postline/platform/http';
-import { KafkaRuntime, Topics, decodePayload, type ConsumedRecord } from '@postline/platform/kafka';
+import {
+  KafkaRuntime,
+  Topics,
+  decodePayload,
+  type BatchContext,
+  type ConsumedRecord,
+} from '@postline/platform/kafka';
 import type { MetricsRegistry } from '@postline/platform/metrics';
 
 export const CAMPAIGN_EVENTS_GROUP = 'postline-campaign';
@@ -31,11 +37,14 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap {
     await this.kafka.runConsumer({
       groupId: CAMPAIGN_EVENTS_GROUP,
       topics: [Topics.events],
-      handle: (records) => this.handle(records),
+      handle: (records, context) => this.handle(records, context),
     });
   }
 
-  private async handle(records: ConsumedRecord[]): Promise<Array<Error | undefined>> {
+  private async handle(
+    records: ConsumedRecord[],
+    context: BatchContext,
+  ): Promise<Array<Error | undefined>> {
     const results: Array<Error | undefined> = [];
     const changes: DeliveryChange[] = [];
     for (const { topic, message } of records) {
@@ -61,7 +70,7 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap {
         results.push(e as Error);
       }
     }
-    await this.deliveries.apply(changes);
+    await this.deliveries.apply(changes, () => context.heartbeat());
     return results;
   }
 }
