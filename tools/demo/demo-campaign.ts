@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     `\ndelivered ${stats.delivered} of ${SUBSCRIBERS} (bounced ${stats.bounced}, deferred ${stats.deferred}) in ${seconds} s`,
   );
   console.log(
-    `see them in Mailpit: ${MAILPIT}/#search=${encodeURIComponent(`to:"${domain}"`)}  (API: ${MAILPIT}/api/v1/search?query=${encodeURIComponent(`to:"${domain}"`)})`,
+    `see them in Mailpit: ${MAILPIT}/search?q=${encodeURIComponent(`to:"${domain}"`)}  (API: ${MAILPIT}/api/v1/search?query=${encodeURIComponent(`to:"${domain}"`)})`,
   );
   console.log(`campaign stats: ${CAMPAIGN}/v1/campaigns/${campaign.id}/stats`);
   if (stats.delivered !== SUBSCRIBERS) process.exitCode = 1;
