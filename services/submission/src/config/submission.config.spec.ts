@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { undocumentedVariables } from '@postline/platform/config';
+import { submissionConfigSchema } from './submission.config';
+
+describe('submission configuration reference', () => {
+  it('documents every variable in docs/configuration.md', () => {
+    const doc = readFileSync(join(__dirname, '../../../../docs/configuration.md'), 'utf8');
+    expect(undocumentedVariables(submissionConfigSchema, doc)).toEqual([]);
+  });
+});
