@@ -66,4 +66,14 @@ step "end-to-end scenarios"
 # --forceExit: a scenario that fails mid-start must not hang CI; the harness kills its children on exit.
 npx --no-install jest --selectProjects e2e --runInBand --forceExit
 
+step "metrics used by alerts and dashboards are exported by the running services"
+bash deploy/local/services.sh start
+trap 'bash deploy/local/services.sh stop >/dev/null 2>&1 || true; cleanup' EXIT
+urls=()
+for spec in list:38101 campaign:38102 render:38103 submission:38104 mta:38105; do
+  urls+=("${spec%%:*}=http://127.0.0.1:${spec##*:}/metrics")
+done
+POSTLINE_METRICS_EXPORTED_ONLY=1 bash deploy/helm/test.sh --live-metrics "${urls[@]}"
+bash deploy/local/services.sh stop
+
 step "all green in ${SECONDS}s"

@@ -17,6 +17,16 @@ SPECS=(list:38101:38111 render:38103:38113 mta:38105:38115 submission:38104:3811
 
 entry() { printf '%s/dist/services/%s/src/main.js' "$REPO" "$1"; }
 
+# The pid of our instance of a service, from its pid file only: test suites run
+# processes with the same command line, and those are never ours to adopt or stop.
+service_pid() {
+  local pf pid
+  pf="$(pid_file "svc-$1")"
+  [[ -f "$pf" ]] || return 1
+  pid="$(tr -dc '0-9' <"$pf")"
+  [[ -n "$pid" ]] && pid_is_ours "$pid" "$(entry "$1")" && printf '%s\n' "$pid"
+}
+
 service_env() {
   eval "$("$LIB_DIR/infra.sh" env)"
   export POSTLINE_MTA_ROUTES="${POSTLINE_MTA_ROUTES:-*=${POSTLINE_SMTP_SINK}}"
@@ -27,7 +37,7 @@ wait_ready() {
   local name="$1" port="$2" deadline=$((SECONDS + ${POSTLINE_SERVICE_READY_TIMEOUT_S:-90}))
   while ((SECONDS < deadline)); do
     if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then return 0; fi
-    running_pid "svc-$name" "$(entry "$name")" >/dev/null || die "$name exited during start — see $RUN_DIR/services/$name.log"
+    service_pid "$name" >/dev/null || die "$name exited during start — see $RUN_DIR/services/$name.log"
     sleep 0.25
   done
   die "$name not ready on :$port after ${POSTLINE_SERVICE_READY_TIMEOUT_S:-90}s — see $RUN_DIR/services/$name.log"
@@ -39,7 +49,7 @@ start() {
   for spec in "${SPECS[@]}"; do
     IFS=: read -r name http grpc <<<"$spec"
     [[ -f "$(entry "$name")" ]] || die "$(entry "$name") missing: run 'npm run build' first"
-    if running_pid "svc-$name" "$(entry "$name")" >/dev/null; then
+    if service_pid "$name" >/dev/null; then
       info "$name already running"
       continue
     fi
@@ -54,10 +64,19 @@ start() {
 }
 
 stop() {
-  local spec name
+  local spec name pid
   for spec in "${SPECS[@]}"; do
     IFS=: read -r name _ _ <<<"$spec"
-    STOP_TIMEOUT_S=30 SERVICE="$name" stop_service "svc-$name" "$(entry "$name")"
+    if ! pid="$(service_pid "$name")"; then
+      SERVICE="$name" info "not running"
+      continue
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
+    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    rm -f "$(pid_file "svc-$name")"
+    SERVICE="$name" info "stopped (pid $pid)"
   done
 }
 
@@ -65,7 +84,7 @@ status() {
   local spec name http rc=0
   for spec in "${SPECS[@]}"; do
     IFS=: read -r name http _ <<<"$spec"
-    if pid="$(running_pid "svc-$name" "$(entry "$name")")"; then
+    if pid="$(service_pid "$name")"; then
       printf '%-11s running  pid %s  http://127.0.0.1:%s\n' "$name" "$pid" "$http"
     else
       printf '%-11s stopped\n' "$name"

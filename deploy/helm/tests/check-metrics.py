@@ -83,6 +83,8 @@ def main() -> int:
     ap.add_argument("--dashboards", required=True, type=Path)
     ap.add_argument("--promql-out", type=Path)
     ap.add_argument("--live", nargs="*", default=[])
+    ap.add_argument("--exported-only", action="store_true",
+                    help="with --live, check only metrics whose catalogue status is exported")
     args = ap.parse_args()
 
     catalogue = load_catalogue()
@@ -110,7 +112,10 @@ def main() -> int:
         text = urllib.request.urlopen(url, timeout=10).read().decode()
         exported = set(re.findall(r"^# TYPE (\S+) ", text, re.M))
         for name in sorted(uses):
-            if catalogue.get(name, {}).get("service") == service and name not in exported:
+            entry = catalogue.get(name, {})
+            if args.exported_only and entry.get("status") != "exported":
+                continue
+            if entry.get("service") == service and name not in exported:
                 failures.append(f"{service} does not export {name} ({catalogue[name]['status']}; used by {uses[name][0]})")
 
     by_status: dict[str, int] = {}

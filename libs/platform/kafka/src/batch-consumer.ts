@@ -32,6 +32,8 @@ export interface BatchConsumerOptions {
   /** Handles a batch; throw PermanentRecordError (or PayloadDecodeError) per record via `handleRecord` results. */
   handle: (records: ConsumedRecord[], context: BatchContext) => Promise<Array<Error | undefined>>;
   maxBytesPerPartition?: number;
+  /** Set after every batch to how far the partition's consumer is behind its high watermark. */
+  lag?: { set(labels: { topic: string; partition: string }, value: number): void };
 }
 
 /** Runs a handler over batches; per-record permanent failures are dead-lettered, the rest committed. */
@@ -81,6 +83,10 @@ export class BatchConsumer {
         // kafkajs fetches from its resolved offset, which commitOffsets does not move: without this
         // the same batch is fetched and handled again and again until the next rebalance.
         resolveOffset(last.offset);
+        this.opts.lag?.set(
+          { topic: batch.topic, partition: String(batch.partition) },
+          Number(batch.offsetLag()),
+        );
         await heartbeat();
       },
     });

@@ -3,6 +3,7 @@
 // shutdown: consumers first (finish and commit the batch in hand), producer last.
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { MetricsRegistry } from '@postline/platform/metrics';
 import { BatchConsumer, type BatchConsumerOptions } from './batch-consumer';
 import { DurableProducer } from './durable-producer';
 import { createKafka, ensureTopics, type TopicSpec } from './kafka-client';
@@ -16,6 +17,8 @@ export interface KafkaRuntimeOptions {
   topics: string[];
   partitions: number;
   replicationFactor: number;
+  /** Registry for the consumer lag gauge (postline_<service>_kafka_consumer_lag_messages). */
+  metrics?: MetricsRegistry;
 }
 
 export class KafkaRuntime {
@@ -24,10 +27,16 @@ export class KafkaRuntime {
   private readonly admin: Admin;
   private readonly consumers: BatchConsumer[] = [];
   private lastClusterCheck = 0;
+  private readonly lag?: BatchConsumerOptions['lag'];
 
   constructor(private readonly opts: KafkaRuntimeOptions) {
     this.kafka = createKafka(opts);
     this.producer = new DurableProducer(this.kafka);
+    this.lag = opts.metrics?.gauge(
+      'kafka_consumer_lag_messages',
+      'Records between the last handled offset and the high watermark, per partition this process consumes',
+      ['topic', 'partition'],
+    );
     this.admin = this.kafka.admin();
   }
 
@@ -59,6 +68,7 @@ export class KafkaRuntime {
       kafka: this.kafka,
       deadLetters: this.producer,
       logger: this.opts.logger,
+      lag: this.lag,
     });
     this.consumers.push(consumer);
     await consumer.start();

@@ -10,7 +10,14 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { CONFIG, LOGGER, READINESS, type ReadinessRegistry } from '@postline/platform/http';
+import {
+  CONFIG,
+  LOGGER,
+  METRICS,
+  READINESS,
+  type ReadinessRegistry,
+} from '@postline/platform/http';
+import type { MetricsRegistry } from '@postline/platform/metrics';
 import type { Logger } from 'pino';
 import { KafkaRuntime } from './kafka-runtime';
 
@@ -40,11 +47,12 @@ export class KafkaModule {
       providers: [
         {
           provide: KafkaRuntime,
-          inject: [CONFIG, LOGGER, READINESS],
+          inject: [CONFIG, LOGGER, READINESS, METRICS],
           useFactory: async (
             config: KafkaSettings,
             logger: Logger,
             readiness: ReadinessRegistry,
+            metrics: MetricsRegistry,
           ) => {
             const runtime = new KafkaRuntime({
               brokers: config.POSTLINE_KAFKA_BROKERS,
@@ -53,6 +61,7 @@ export class KafkaModule {
               topics,
               partitions: config.POSTLINE_KAFKA_TOPIC_PARTITIONS,
               replicationFactor: config.POSTLINE_KAFKA_REPLICATION_FACTOR,
+              metrics,
             });
             await runtime.start();
             readiness.add('kafka', () => runtime.check());
