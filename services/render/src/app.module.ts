@@ -27,6 +27,13 @@ export class AppModule {
           consumerGroup: config.POSTLINE_RENDER_CONSUMER_GROUP,
           templateCacheSize: config.POSTLINE_RENDER_TEMPLATE_CACHE_SIZE,
           maxPartBytes: config.POSTLINE_RENDER_MAX_PART_BYTES,
+          compliance: {
+            signingSecret: config.POSTLINE_RENDER_SIGNING_SECRET,
+            trackingBaseUrl: config.POSTLINE_TRACKING_BASE_URL,
+            bounceDomain: config.POSTLINE_RENDER_BOUNCE_DOMAIN,
+            unsubscribeMailtoDomain: config.POSTLINE_RENDER_UNSUBSCRIBE_MAILTO_DOMAIN,
+          },
+          tracking: config.POSTLINE_RENDER_TRACKING,
         }),
       ],
     };

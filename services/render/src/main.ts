@@ -6,9 +6,10 @@ import {
   exitOnBootFailure,
 } from '@postline/platform/http';
 import { AppModule } from './app.module';
-import { renderConfigSchema } from './config/render.config';
+import { assertRenderConfigSafe, renderConfigSchema } from './config/render.config';
 
 const runtime = createRuntime('render', renderConfigSchema);
-bootService(runtime, AppModule.register(runtime), bootOptionsFrom(runtime.config)).catch(
-  exitOnBootFailure('render'),
-);
+Promise.resolve()
+  .then(() => assertRenderConfigSafe(runtime.config))
+  .then(() => bootService(runtime, AppModule.register(runtime), bootOptionsFrom(runtime.config)))
+  .catch(exitOnBootFailure('render'));

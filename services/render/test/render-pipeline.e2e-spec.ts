@@ -9,11 +9,14 @@ import { createKafka, deadLetterTopic, encodePayload, Topics } from '@postline/p
 import { freePort, infra, startService, type ServiceProcess } from '@postline/platform/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { verifyReturnPath, verifyToken } from '@postline/render/domain';
 import { TopicTap, type TappedRecord } from './support/topic-tap';
 
 const run = randomUUID().slice(0, 8);
 const tenantId = `e2e-pipeline-${run}`;
 const campaignId = `camp-${run}`;
+const secret = `e2e-secret-${run}`;
+const trackingBase = 'https://track.sender.test';
 const sha32 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
 
 const recipients: events.Recipient[] = [
@@ -71,7 +74,7 @@ function expectOutbound(req: events.RenderRequest, record: TappedRecord): void {
     messageId: sha32(req.requestId),
     tenantId,
     routingKey,
-    envelope: { mailFrom: 'news@sender.test', rcptTo: [req.recipient!.email] },
+    envelope: { rcptTo: [req.recipient!.email] },
     attempt: 1,
     pool: 'marketing',
     source: events.MessageSource.MESSAGE_SOURCE_CAMPAIGN,
@@ -83,6 +86,27 @@ function expectOutbound(req: events.RenderRequest, record: TappedRecord): void {
   expect(mime).toContain(`Message-ID: <${sha32(req.requestId)}@sender.test>`);
   expect(mime).toContain('From: Sender News <news@sender.test>');
   expect(mime).toContain('Content-Type: multipart/alternative');
+  expectCompliance(req, msg.envelope!.mailFrom, mime);
+}
+
+/** RFC 8058 one-click unsubscribe, List-Id, Feedback-ID and the signed VERP return path. */
+function expectCompliance(req: events.RenderRequest, mailFrom: string, mime: string): void {
+  const messageId = sha32(req.requestId);
+  const [local, domain] = mailFrom.split('@');
+  expect(domain).toBe('bounces.sender.test');
+  expect(verifyReturnPath(local, secret)).toBe(messageId);
+  const unsub =
+    /^List-Unsubscribe: <https:\/\/track\.sender\.test\/u\/([^>]+)>,\r\n <mailto:u\+/m.exec(mime);
+  expect(unsub).not.toBeNull();
+  expect(verifyToken('unsubscribe', unsub![1], secret)).toEqual({
+    tenant: tenantId,
+    subscriber: req.recipient!.subscriberId,
+    campaign: campaignId,
+    message: messageId,
+  });
+  expect(mime).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
+  expect(mime).toContain(`List-ID: <${campaignId}.${tenantId}.sender.test>\r\n`);
+  expect(mime).toContain(`Feedback-ID: ${campaignId}:${tenantId}:marketing:postline\r\n`);
 }
 
 describe('render pipeline: mail.render.v1 to mail.outbound.v1', () => {
@@ -96,7 +120,12 @@ describe('render pipeline: mail.render.v1 to mail.outbound.v1', () => {
   beforeAll(async () => {
     render = await startService(
       'render',
-      { POSTLINE_LOG_LEVEL: 'warn' },
+      {
+        POSTLINE_LOG_LEVEL: 'warn',
+        POSTLINE_RENDER_SIGNING_SECRET: secret,
+        POSTLINE_TRACKING_BASE_URL: trackingBase,
+        POSTLINE_RENDER_BOUNCE_DOMAIN: 'bounces.sender.test',
+      },
       { httpPort: await freePort(), grpcPort: await freePort() },
     );
     client = createGrpcClient(renderV1.RenderServiceClient, render.grpcAddress);

@@ -1,12 +1,12 @@
-// Wiring of the submission service. The SMTP listeners (RFC 6409) land here as
-// a feature library; until then the service boots with its dependencies so
-// that deployment, probes and metrics are in place.
+// Wiring of the submission service: platform modules plus the submission
+// feature (SMTP listeners per RFC 6409, credentials REST).
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GrpcModule } from '@postline/platform/grpc';
 import { PlatformModule, type ServiceRuntime } from '@postline/platform/http';
 import { KafkaModule, Topics } from '@postline/platform/kafka';
 import { MongoModule } from '@postline/platform/mongo';
-import type { SubmissionConfig } from './config/submission.config';
+import { SubmissionFeatureModule } from '@postline/submission/feature';
+import { submissionFeatureSettings, type SubmissionConfig } from './config/submission.config';
 
 @Module({})
 export class AppModule {
@@ -21,6 +21,7 @@ export class AppModule {
           topics: [Topics.outbound, Topics.events],
         }),
         GrpcModule.forRoot(),
+        SubmissionFeatureModule.forRoot(submissionFeatureSettings(runtime.config)),
       ],
     };
   }

@@ -7,3 +7,6 @@ export * from './merge-data';
 export * from './message-identity';
 export * from './mime-builder';
 export * from './message-renderer';
+export * from './signed-token';
+export * from './compliance-headers';
+export * from './link-tracking';

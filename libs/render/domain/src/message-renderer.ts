@@ -1,6 +1,15 @@
 // One recipient, one message: validates the addresses, renders the template
 // with the merge data, and builds the MIME message with its deterministic id.
 // Used by the mail.render consumer and by the gRPC Render call alike.
+import {
+  complianceHeaders,
+  messageClaims,
+  trimSlash,
+  unsubscribeUrl,
+  type CampaignContext,
+  type ComplianceSettings,
+} from './compliance-headers';
+import { addOpenPixel, trackClicks } from './link-tracking';
 import { buildMime } from './mime-builder';
 import { parseAddress } from './message-identity';
 import type { CompiledTemplate, MergeData, RenderedContent } from './template-compiler';
@@ -13,6 +22,18 @@ export interface MessageRenderInput {
   data: MergeData;
   /** Date header; the request time keeps re-renders of the same request identical. */
   date: Date;
+  /**
+   * Campaign mail only: adds List-Unsubscribe (RFC 8058), List-Id, Feedback-ID
+   * and a signed VERP return path. Transactional renders leave it out.
+   */
+  campaign?: CampaignRender;
+}
+
+export interface CampaignRender {
+  context: CampaignContext;
+  settings: ComplianceSettings;
+  /** Rewrite http(s) links to signed click redirects and add the open pixel. */
+  tracking?: boolean;
 }
 
 export interface RenderedMessage extends RenderedContent {
@@ -20,6 +41,8 @@ export interface RenderedMessage extends RenderedContent {
   /** mail.outbound.v1 key: the recipient's domain in lower-case ASCII. */
   routingKey: string;
   rawMime: Buffer;
+  /** Envelope MAIL FROM for campaign mail (signed VERP); absent means the From address. */
+  returnPath?: string;
 }
 
 export async function renderMessage(
@@ -29,7 +52,17 @@ export async function renderMessage(
   const to = parseAddress(input.to.email, 'RECIPIENT_ADDRESS_INVALID');
   const from = parseAddress(input.from.address, 'SENDER_ADDRESS_INVALID');
   if (input.replyTo) parseAddress(input.replyTo, 'SENDER_ADDRESS_INVALID');
-  const content = template.render(input.data);
+  const content = input.campaign
+    ? renderCampaignContent(template, input.data, input.campaign, input.messageId)
+    : template.render(input.data);
+  const compliance = input.campaign
+    ? complianceHeaders(
+        input.campaign.context,
+        input.messageId,
+        from.asciiDomain,
+        input.campaign.settings,
+      )
+    : undefined;
   const rawMime = await buildMime({
     messageId: input.messageId,
     messageIdDomain: from.asciiDomain,
@@ -37,7 +70,37 @@ export async function renderMessage(
     to: { address: to.address, name: input.to.name },
     replyTo: input.replyTo,
     date: input.date,
+    headers: compliance?.headers,
     ...content,
   });
-  return { ...content, messageId: input.messageId, routingKey: to.asciiDomain, rawMime };
+  return {
+    ...content,
+    messageId: input.messageId,
+    routingKey: to.asciiDomain,
+    rawMime,
+    ...(compliance ? { returnPath: compliance.returnPath } : {}),
+  };
+}
+
+/**
+ * Campaign content: `{{unsubscribe_url}}` is available to the template, and
+ * with tracking on the HTML links and pixel go through the campaign service.
+ * The text part keeps the original links (it is derived before tracking).
+ */
+function renderCampaignContent(
+  template: CompiledTemplate,
+  data: MergeData,
+  campaign: CampaignRender,
+  messageId: string,
+): RenderedContent {
+  const claims = messageClaims(campaign.context, messageId);
+  const unsubscribe_url = unsubscribeUrl(claims, campaign.settings);
+  const content = template.render({ ...data, unsubscribe_url });
+  if (!campaign.tracking || !content.html) return content;
+  const target = {
+    claims,
+    signingSecret: campaign.settings.signingSecret,
+    baseUrl: trimSlash(campaign.settings.trackingBaseUrl),
+  };
+  return { ...content, html: addOpenPixel(trackClicks(content.html, target), target) };
 }

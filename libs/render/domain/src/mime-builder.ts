@@ -16,6 +16,11 @@ export interface MimeInput {
   html: string;
   text: string;
   date: Date;
+  /**
+   * Extra header fields inserted verbatim, in order. Callers build them from
+   * sanitised ASCII only (see compliance-headers.ts); merge values never reach them.
+   */
+  headers?: Array<{ key: string; value: string }>;
 }
 
 /** Builds the complete message; every header value is checked for CR/LF/NUL first. */
@@ -44,7 +49,18 @@ export async function buildMime(input: MimeInput): Promise<Buffer> {
     disableUrlAccess: true,
   };
   if (input.replyTo) options.replyTo = input.replyTo;
-  if (input.text) options.text = input.text;
-  if (input.html) options.html = input.html;
+  if (input.headers?.length) {
+    options.headers = Object.fromEntries(
+      input.headers.map((h) => [h.key, { prepared: true, value: h.value }]),
+    );
+  }
+  // MailComposer keeps body line ends as given; SMTP needs CRLF, and a bare LF in
+  // DATA is refused by strict receivers (and is the raw material of SMTP smuggling).
+  if (input.text) options.text = toCrlf(input.text);
+  if (input.html) options.html = toCrlf(input.html);
   return new MailComposer(options).compile().build();
+}
+
+function toCrlf(body: string): string {
+  return body.replace(/\r\n|\r|\n/g, '\r\n');
 }

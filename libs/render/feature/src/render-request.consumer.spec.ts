@@ -69,7 +69,18 @@ function setup(load?: TemplateCatalog['load']) {
   } as unknown as TemplateCatalog;
   const registry = createMetricsRegistry('render');
   const metrics = new RenderMetrics(registry);
-  const settings = { consumerGroup: 'g', templateCacheSize: 10, maxPartBytes: 1 << 20 };
+  const settings = {
+    consumerGroup: 'g',
+    templateCacheSize: 10,
+    maxPartBytes: 1 << 20,
+    compliance: {
+      signingSecret: 'test-secret',
+      trackingBaseUrl: 'https://t.example.test',
+      bounceDomain: 'bounces.example.test',
+      unsubscribeMailtoDomain: '',
+    },
+    tracking: false,
+  };
   const logger = createLogger({ service: 'render', level: 'silent' });
   const consumer = new RenderRequestConsumer(kafka, catalog, metrics, settings, logger);
   const metric = async (series: string) => {
@@ -110,7 +121,10 @@ describe('RenderRequestConsumer.handleBatch', () => {
     expect(out).toMatchObject({
       tenantId: 't1',
       routingKey: 'example.test',
-      envelope: { mailFrom: 'news@sender.test', rcptTo: ['ada@Example.TEST'] },
+      envelope: {
+        mailFrom: expect.stringMatching(/^b\+[0-9a-f]{32}\.[0-9a-f]{8}@bounces\.example\.test$/),
+        rcptTo: ['ada@Example.TEST'],
+      },
       attempt: 1,
       pool: 'bulk',
       source: events.MessageSource.MESSAGE_SOURCE_CAMPAIGN,

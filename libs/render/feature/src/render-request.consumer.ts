@@ -119,7 +119,10 @@ export class RenderRequestConsumer implements OnApplicationBootstrap {
     );
     let rendered: RenderedMessage;
     try {
-      rendered = await renderMessage(compiled, toMessageInput(req, now));
+      rendered = await renderMessage(
+        compiled,
+        toMessageInput(req, now, this.settings.compliance, this.settings.tracking),
+      );
     } catch (e) {
       // Rendering is pure: the same request fails the same way every time, so it is permanent.
       if (isRenderError(e)) throw e;

@@ -5,6 +5,7 @@ import {
   buildMergeData,
   messageIdFor,
   RenderError,
+  type ComplianceSettings,
   type MessageRenderInput,
   type RenderedMessage,
 } from '@postline/render/domain';
@@ -33,7 +34,12 @@ export function tenantOf(req: events.RenderRequest): string {
   return req.tenantId || 'default';
 }
 
-export function toMessageInput(req: ValidRenderRequest, now: Date): MessageRenderInput {
+export function toMessageInput(
+  req: ValidRenderRequest,
+  now: Date,
+  compliance: ComplianceSettings,
+  tracking = false,
+): MessageRenderInput {
   const { recipient } = req;
   return {
     messageId: messageIdFor(req.requestId),
@@ -43,6 +49,17 @@ export function toMessageInput(req: ValidRenderRequest, now: Date): MessageRende
     data: buildMergeData(recipient),
     // The request time, not the render time: a re-delivered request renders the same bytes.
     date: req.requestedAt ?? now,
+    // Everything on mail.render.v1 is campaign mail, so it always carries the compliance headers.
+    campaign: {
+      context: {
+        tenantId: tenantOf(req),
+        campaignId: req.campaignId,
+        subscriberId: recipient.subscriberId,
+        stream: req.pool || 'default',
+      },
+      settings: compliance,
+      tracking,
+    },
   };
 }
 
@@ -55,7 +72,11 @@ export function toOutboundMessage(
     messageId: rendered.messageId,
     tenantId: tenantOf(req),
     routingKey: rendered.routingKey,
-    envelope: { mailFrom: req.fromAddress.trim(), rcptTo: [req.recipient.email.trim()] },
+    // The signed VERP return path, so the bounce names its message; the From address otherwise.
+    envelope: {
+      mailFrom: rendered.returnPath ?? req.fromAddress.trim(),
+      rcptTo: [req.recipient.email.trim()],
+    },
     rawMime: rendered.rawMime,
     attempt: 1,
     firstAttemptAt: now,

@@ -1,5 +1,16 @@
 // Settings of the render service (validated at boot; see services/render/README.md).
-import { platformSchema, type ConfigOf, type EnvSchema } from '@postline/platform/config';
+import {
+  ConfigValidationError,
+  platformSchema,
+  type ConfigOf,
+  type EnvSchema,
+} from '@postline/platform/config';
+
+/** Clearly not a secret: accepted locally, refused when NODE_ENV=production. */
+export const INSECURE_LOCAL_SIGNING_SECRET = 'insecure-local-render-signing-secret';
+// Header-safe ASCII domain (punycode for IDNs): it lands in addresses and the envelope.
+const DOMAIN =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 export const renderConfigSchema = {
   ...platformSchema,
@@ -29,6 +40,57 @@ export const renderConfigSchema = {
     default: '2097152',
     doc: 'upper bound on each rendered part (subject, html, text) in bytes',
   },
+  POSTLINE_RENDER_SIGNING_SECRET: {
+    kind: 'string',
+    default: INSECURE_LOCAL_SIGNING_SECRET,
+    doc: 'HMAC-SHA256 key of unsubscribe/click/open tokens and VERP return paths; shared with the campaign service; must be set when NODE_ENV=production',
+  },
+  POSTLINE_TRACKING_BASE_URL: {
+    kind: 'url',
+    protocols: ['http', 'https'],
+    default: 'http://127.0.0.1:38102',
+    doc: 'public base URL of the campaign service tracking endpoints (/u/, /c/, /o/)',
+  },
+  POSTLINE_RENDER_BOUNCE_DOMAIN: {
+    kind: 'string',
+    default: '',
+    doc: "domain of the signed VERP return path b+<messageId>.<sig>@domain; empty means the sender's domain",
+  },
+  POSTLINE_RENDER_UNSUBSCRIBE_MAILTO_DOMAIN: {
+    kind: 'string',
+    default: '',
+    doc: 'domain of the List-Unsubscribe mailto address; empty means the bounce domain',
+  },
+  POSTLINE_RENDER_TRACKING: {
+    kind: 'bool',
+    default: 'false',
+    doc: 'rewrite campaign HTML links to signed click redirects (/c/) and add an open pixel (/o/)',
+  },
 } satisfies EnvSchema;
 
 export type RenderConfig = ConfigOf<typeof renderConfigSchema>;
+
+/**
+ * Refuses to run a production service with the well-known local secret: anyone
+ * could then forge unsubscribe links. Called at boot, after the schema check.
+ */
+export function assertRenderConfigSafe(config: RenderConfig, nodeEnv = process.env.NODE_ENV): void {
+  if (
+    nodeEnv === 'production' &&
+    config.POSTLINE_RENDER_SIGNING_SECRET === INSECURE_LOCAL_SIGNING_SECRET
+  ) {
+    throw new ConfigValidationError([
+      'POSTLINE_RENDER_SIGNING_SECRET is required when NODE_ENV=production (the default is for local use only)',
+    ]);
+  }
+  for (const name of [
+    'POSTLINE_RENDER_BOUNCE_DOMAIN',
+    'POSTLINE_RENDER_UNSUBSCRIBE_MAILTO_DOMAIN',
+  ] as const) {
+    if (config[name] && !DOMAIN.test(config[name])) {
+      throw new ConfigValidationError([
+        `${name} must be an ASCII domain name, got "${config[name]}"`,
+      ]);
+    }
+  }
+}
