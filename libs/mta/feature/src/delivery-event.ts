@@ -2,6 +2,7 @@
 // deterministic, so a batch that Kafka redelivers yields the same ids and
 // consumers drop the repeats (docs/pipeline-contract.md).
 import { events } from '@postline/contracts';
+import { classifyReply } from '@postline/mta/bounce';
 import type { DeliveryOutcome, DeliveryResult } from '@postline/mta/dispatch';
 import { encodePayload, type OutgoingRecord } from '@postline/platform/kafka';
 
@@ -9,18 +10,6 @@ const TYPES: Record<DeliveryOutcome, events.DeliveryEventType> = {
   delivered: events.DeliveryEventType.DELIVERY_EVENT_TYPE_DELIVERED,
   deferred: events.DeliveryEventType.DELIVERY_EVENT_TYPE_DEFERRED,
   bounced: events.DeliveryEventType.DELIVERY_EVENT_TYPE_BOUNCED,
-};
-
-/**
- * Provisional until the bounce classifier (libs/mta/bounce) exists: only
- * replies that unambiguously condemn the address or domain count as hard,
- * so that a policy or content refusal never gets a subscriber suppressed.
- */
-const HARD_BOUNCES: Record<string, events.BounceCategory> = {
-  '5.1.1': events.BounceCategory.BOUNCE_CATEGORY_BAD_MAILBOX,
-  '5.1.3': events.BounceCategory.BOUNCE_CATEGORY_BAD_MAILBOX,
-  '5.1.2': events.BounceCategory.BOUNCE_CATEGORY_BAD_DOMAIN,
-  '5.1.10': events.BounceCategory.BOUNCE_CATEGORY_BAD_DOMAIN,
 };
 
 /**
@@ -47,8 +36,8 @@ export function buildDeliveryEvent(
 ): events.DeliveryEvent {
   const rcptTo = message.envelope?.rcptTo ?? [];
   const index = rcptTo.length > 1 ? rcptTo.indexOf(result.recipient) : undefined;
-  const hardCategory =
-    result.outcome === 'bounced' ? HARD_BOUNCES[result.reply.enhancedCode] : undefined;
+  // Delivered carries no category; deferred carries one (stats, later backoff) but is never hard.
+  const verdict = result.outcome === 'delivered' ? undefined : classifyReply(result.reply);
   return events.DeliveryEvent.fromPartial({
     eventId: deliveryEventId(message.messageId, result.outcome, attempt, index),
     messageId: message.messageId,
@@ -66,11 +55,8 @@ export function buildDeliveryEvent(
       text: result.reply.text,
     },
     mxHost: result.mxHost,
-    bounceCategory:
-      result.outcome === 'bounced'
-        ? (hardCategory ?? events.BounceCategory.BOUNCE_CATEGORY_OTHER)
-        : events.BounceCategory.BOUNCE_CATEGORY_UNSPECIFIED,
-    hardBounce: hardCategory !== undefined,
+    bounceCategory: verdict?.category ?? events.BounceCategory.BOUNCE_CATEGORY_UNSPECIFIED,
+    hardBounce: result.outcome === 'bounced' && verdict?.hard === true,
   });
 }
 

@@ -188,7 +188,7 @@ describe('OutboundBatchHandler', () => {
     expect(byRecipient['ok@example.com']).toMatchObject({ eventId: 'm-multi:delivered:1:0' });
   });
 
-  it('does not classify a policy refusal as a hard bounce', async () => {
+  it('classifies a policy refusal as a soft policy bounce, never a hard one', async () => {
     const dispatcher = new ScriptedDispatcher(() => ({
       outcome: 'bounced',
       code: 554,
@@ -198,7 +198,7 @@ describe('OutboundBatchHandler', () => {
     await handler.handle([record({})]);
     expect(produced()[0].event).toMatchObject({
       hardBounce: false,
-      bounceCategory: events.BounceCategory.BOUNCE_CATEGORY_OTHER,
+      bounceCategory: events.BounceCategory.BOUNCE_CATEGORY_POLICY,
     });
   });
 
@@ -269,6 +269,8 @@ describe('OutboundBatchHandler', () => {
     expect(produced()[0].event).toMatchObject({
       type: events.DeliveryEventType.DELIVERY_EVENT_TYPE_DEFERRED,
       reply: { code: 451, enhancedCode: '4.4.3' },
+      bounceCategory: events.BounceCategory.BOUNCE_CATEGORY_ROUTING,
+      hardBounce: false,
     });
   });
 
