@@ -17,6 +17,8 @@ const env = {
   POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers,
   POSTLINE_MONGO_URI: infra.mongoUri,
   POSTLINE_LOG_LEVEL: 'info',
+  // Several instances run at once here: let each SMTP listener take a free port.
+  POSTLINE_SUBMISSION_SMTP_PORT: '0',
 };
 const ports = async () => {
   const [httpPort, grpcPort] = await freePorts(2);
@@ -40,7 +42,7 @@ describe('service probes and lifecycle', () => {
     expect(await ready.json()).toEqual({
       ready: true,
       draining: false,
-      checks: { mongodb: 'ok', kafka: 'ok' },
+      checks: { mongodb: 'ok', kafka: 'ok', smtp: 'ok' },
     });
   });
 

@@ -17,7 +17,7 @@ export const submissionConfigSchema = {
   },
   POSTLINE_SUBMISSION_LISTEN_HOST: {
     kind: 'string',
-    default: '0.0.0.0',
+    default: '127.0.0.1',
     doc: 'Address the SMTP listeners bind to',
   },
   POSTLINE_SUBMISSION_SMTP_PORT: {

@@ -1,0 +1,55 @@
+import { events } from '@postline/contracts';
+import type { DurableProducer, OutgoingRecord } from '@postline/platform/kafka';
+import { AcceptTimeoutError, MessageAcceptor } from './message-acceptor';
+
+const message = {
+  queueId: 'q1',
+  tenantId: 'default',
+  mailFrom: 'app@example.com',
+  recipients: ['a@one.test', 'b@two.test', 'c@One.test'],
+  rawMime: Buffer.from('Subject: x\r\n\r\nx\r\n'),
+  receivedAt: new Date('2026-11-28T13:00:00Z'),
+};
+
+function producer(
+  send: (topic: string, records: OutgoingRecord[]) => Promise<void>,
+): DurableProducer {
+  return { send } as unknown as DurableProducer;
+}
+
+describe('durable acceptance', () => {
+  it('produces one OutboundMessage per routing key, then one QUEUED event per recipient', async () => {
+    const sent: Array<[string, OutgoingRecord[]]> = [];
+    await new MessageAcceptor(
+      producer(async (t, r) => void sent.push([t, r])),
+      1000,
+    ).accept(message);
+    expect(sent.map(([t, r]) => [t, r.map((x) => x.key)])).toEqual([
+      ['mail.outbound.v1', ['one.test', 'two.test']],
+      ['mail.events.v1', expect.any(Array)],
+    ]);
+    const one = events.OutboundMessage.decode(sent[0][1][0].value);
+    expect(one.envelope?.rcptTo).toEqual(['a@one.test', 'c@One.test']);
+    expect(one.source).toBe(events.MessageSource.MESSAGE_SOURCE_SUBMISSION);
+    const queued = sent[1][1].map((r) => events.DeliveryEvent.decode(r.value));
+    expect(queued.map((e) => [e.recipient, e.type])).toEqual([
+      ['a@one.test', events.DeliveryEventType.DELIVERY_EVENT_TYPE_QUEUED],
+      ['c@One.test', events.DeliveryEventType.DELIVERY_EVENT_TYPE_QUEUED],
+      ['b@two.test', events.DeliveryEventType.DELIVERY_EVENT_TYPE_QUEUED],
+    ]);
+  });
+
+  it('fails with a timeout when Kafka does not acknowledge within the bound', async () => {
+    const hung = producer(() => new Promise<void>(() => undefined));
+    await expect(new MessageAcceptor(hung, 50).accept(message)).rejects.toBeInstanceOf(
+      AcceptTimeoutError,
+    );
+  });
+
+  it('still resolves once the outbound parts are durable even if the events send fails', async () => {
+    const p = producer(async (topic) => {
+      if (topic === 'mail.events.v1') throw new Error('events down');
+    });
+    await expect(new MessageAcceptor(p, 1000).accept(message)).resolves.toBeUndefined();
+  });
+});
