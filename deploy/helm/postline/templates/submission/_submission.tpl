@@ -1,6 +1,7 @@
 {{/* submission: SMTP 587 (STARTTLS) and 465 (implicit TLS) on unprivileged container ports. */}}
 {{- define "postline.submission.env" -}}
 {{- $v := .root.Values.submission -}}
+POSTLINE_SUBMISSION_LISTEN_HOST: {{ .root.Values.config.bindHost | quote }}
 POSTLINE_SUBMISSION_SMTP_PORT: {{ int64 $v.smtp.containerPorts.submission | quote }}
 POSTLINE_SUBMISSION_SMTPS_PORT: {{ int64 $v.smtp.containerPorts.submissions | quote }}
 {{- with $v.config.hostname }}
