@@ -10,7 +10,11 @@ import {
   type OutgoingRecord,
 } from '@postline/platform/kafka';
 import { compileTemplate, RenderError } from '@postline/render/domain';
-import { RenderRequestConsumer } from './render-request.consumer';
+import {
+  chunkByBytes,
+  PRODUCE_CHUNK_BYTES,
+  RenderRequestConsumer,
+} from './render-request.consumer';
 import { RenderMetrics } from './render.metrics';
 import type { TemplateCatalog } from './template-catalog.service';
 
@@ -176,5 +180,53 @@ describe('RenderRequestConsumer.handleBatch', () => {
     send.mockRejectedValueOnce(new Error('KafkaJSNumberOfRetriesExceeded'));
     await expect(consumer.handleBatch([encoded(request('ada'), 0)])).rejects.toThrow('KafkaJS');
     expect(await metric('postline_render_messages_total{result="rendered"}')).toBe(0);
+  });
+
+  const loadOnly =
+    (html: string): TemplateCatalog['load'] =>
+    async () => ({
+      record: {} as never,
+      compiled: compileTemplate({ subject: 'Hi', html, text: '' }),
+    });
+
+  it('splits the outbound send so no request exceeds the broker record-batch limit', async () => {
+    const { consumer, sent } = setup(
+      loadOnly(`<p>${'Lorem ipsum dolor sit amet. '.repeat(1100)}</p>`),
+    );
+    const records = Array.from({ length: 40 }, (_, i) => encoded(request(`u${i}`), i));
+    const results = await consumer.handleBatch(records);
+    expect(results.every((r) => r === undefined)).toBe(true);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const s of sent) {
+      const bytes = s.records.reduce((n, r) => n + r.value.length + r.key.length, 0);
+      expect(bytes).toBeLessThanOrEqual(PRODUCE_CHUNK_BYTES);
+    }
+    const order = sent.flatMap((s) =>
+      s.records.map((r) => events.OutboundMessage.decode(r.value).subscriberId),
+    );
+    expect(order).toEqual(Array.from({ length: 40 }, (_, i) => `u${i}`));
+  });
+
+  it('dead-letters a message too large for one Kafka record as RENDER_OUTPUT_TOO_LARGE', async () => {
+    const { consumer, sent } = setup(loadOnly(`<p>${'x'.repeat(990_000)}</p>`));
+    const [result] = await consumer.handleBatch([encoded(request('big'), 0)]);
+    expect(result).toBeInstanceOf(PermanentRecordError);
+    expect(result?.message).toMatch(/^RENDER_OUTPUT_TOO_LARGE: /);
+    expect(sent.flatMap((s) => s.records)).toHaveLength(0);
+  });
+});
+
+describe('chunkByBytes', () => {
+  const rec = (n: number) => ({ key: 'k', value: Buffer.alloc(n - 1) });
+
+  it('keeps order, starts a new chunk before the limit and never leaves a chunk empty', () => {
+    const chunks = chunkByBytes([rec(40), rec(40), rec(40), rec(200), rec(10)], 100);
+    expect(chunks.map((c) => c.map((r) => r.value.length + 1))).toEqual([
+      [40, 40],
+      [40],
+      [200],
+      [10],
+    ]);
+    expect(chunkByBytes([], 100)).toEqual([[]]);
   });
 });

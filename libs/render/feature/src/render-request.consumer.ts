@@ -33,6 +33,31 @@ import {
 } from './render-request.mapper';
 import { TemplateCatalog } from './template-catalog.service';
 
+/**
+ * The broker refuses a record batch over message.max.bytes (1048588 by default) and
+ * the producer sends uncompressed, so one send of a whole batch of ~30 KB messages
+ * would fail forever. Sends are cut to this many bytes; a single message larger
+ * than MAX_OUTBOUND_RECORD_BYTES can never be produced and is dead-lettered.
+ */
+export const PRODUCE_CHUNK_BYTES = 512 * 1024;
+export const MAX_OUTBOUND_RECORD_BYTES = 1_000_000;
+
+/** Consecutive slices of `records` of at most `limit` value bytes each (always at least one). */
+export function chunkByBytes(records: OutgoingRecord[], limit: number): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = [[]];
+  let bytes = 0;
+  for (const r of records) {
+    const size = r.value.length + r.key.length;
+    if (bytes + size > limit && chunks[chunks.length - 1].length > 0) {
+      chunks.push([]);
+      bytes = 0;
+    }
+    chunks[chunks.length - 1].push(r);
+    bytes += size;
+  }
+  return chunks;
+}
+
 type Outcome =
   | { ok: true; record: OutgoingRecord; seconds: number }
   | { ok: false; error: Error; reason: RenderFailureReason; seconds: number };
@@ -65,7 +90,10 @@ export class RenderRequestConsumer implements OnApplicationBootstrap {
     // Sequential: rendering is CPU-bound, and the cache makes template loads after the first free.
     for (const record of records) outcomes.push(await this.handleRecord(record));
     const produced = outcomes.flatMap((o) => (o.ok ? [o.record] : []));
-    await this.kafka.producer.send(Topics.outbound, produced);
+    // In order, each awaited: offsets are committed only after the last chunk is durable.
+    for (const chunk of chunkByBytes(produced, PRODUCE_CHUNK_BYTES)) {
+      await this.kafka.producer.send(Topics.outbound, chunk);
+    }
     // Counted only once the batch is final, so a retried batch is not counted twice.
     for (const o of outcomes) {
       if (o.ok) this.metrics.rendered(o.seconds);
@@ -85,6 +113,12 @@ export class RenderRequestConsumer implements OnApplicationBootstrap {
         key: outbound.routingKey,
         value: encodePayload(events.OutboundMessage, outbound),
       };
+      if (record.value.length > MAX_OUTBOUND_RECORD_BYTES) {
+        throw new RenderError(
+          'RENDER_OUTPUT_TOO_LARGE',
+          `message of ${record.value.length} bytes exceeds the ${MAX_OUTBOUND_RECORD_BYTES}-byte record limit`,
+        );
+      }
       return { ok: true, record, seconds: seconds() };
     } catch (e) {
       if (e instanceof PayloadDecodeError) {

@@ -1,0 +1,80 @@
+import {
+  signReturnPath,
+  signToken,
+  TokenRejectedError,
+  verifyReturnPath,
+  verifyToken,
+  type MessageClaims,
+} from './signed-token';
+
+const secret = 'test-secret';
+const claims: MessageClaims = {
+  tenant: 'acme',
+  subscriber: 'sub-1',
+  list: 'news',
+  campaign: 'camp-1',
+  message: '0123456789abcdef0123456789abcdef',
+};
+
+describe('signed tokens', () => {
+  it('round-trips the claims of a token signed with the same secret and purpose', () => {
+    const token = signToken('unsubscribe', claims, secret);
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+    expect(verifyToken('unsubscribe', token, secret)).toEqual(claims);
+  });
+
+  it('rejects a token whose claims were altered', () => {
+    const token = signToken('unsubscribe', claims, secret);
+    const forged = Buffer.from(JSON.stringify({ ...claims, subscriber: 'sub-2' })).toString(
+      'base64url',
+    );
+    const tampered = `${forged}.${token.split('.')[1]}`;
+    expect(() => verifyToken('unsubscribe', tampered, secret)).toThrow(TokenRejectedError);
+  });
+
+  it('rejects a token whose signature was altered by one character', () => {
+    const token = signToken('unsubscribe', claims, secret);
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    expect(() => verifyToken('unsubscribe', token.slice(0, -1) + last, secret)).toThrow(
+      /bad signature/,
+    );
+  });
+
+  it('rejects a token signed with another secret', () => {
+    const token = signToken('unsubscribe', claims, 'other-secret');
+    expect(() => verifyToken('unsubscribe', token, secret)).toThrow(/bad signature/);
+  });
+
+  it('rejects an open token presented as an unsubscribe token', () => {
+    const token = signToken('open', claims, secret);
+    expect(() => verifyToken('unsubscribe', token, secret)).toThrow(/bad signature/);
+  });
+
+  it.each(['', 'abc', 'a.b.c', '.sig', 'body.'])('rejects the malformed token "%s"', (token) => {
+    expect(() => verifyToken('unsubscribe', token, secret)).toThrow(TokenRejectedError);
+  });
+
+  it('requires the destination url in a click token', () => {
+    const token = signToken('click', { ...claims, url: 'https://example.test/a' }, secret);
+    expect(verifyToken('click', token, secret).url).toBe('https://example.test/a');
+    const noUrl = signToken('click', claims as never, secret);
+    expect(() => verifyToken('click', noUrl, secret)).toThrow(/incomplete claims/);
+  });
+});
+
+describe('VERP return path signature', () => {
+  const id = claims.message;
+
+  it('accepts its own signed local part and yields the message id', () => {
+    expect(verifyReturnPath(`b+${id}.${signReturnPath(id, secret)}`, secret)).toBe(id);
+  });
+
+  it('rejects a local part with a forged signature or another message id', () => {
+    const sig = signReturnPath(id, secret);
+    const otherId = 'f'.repeat(32);
+    expect(verifyReturnPath(`b+${otherId}.${sig}`, secret)).toBeUndefined();
+    expect(verifyReturnPath(`b+${id}.00000000`, secret)).toBeUndefined();
+    expect(verifyReturnPath(`b+${id}.${sig}`, 'other-secret')).toBeUndefined();
+    expect(verifyReturnPath('news', secret)).toBeUndefined();
+  });
+});

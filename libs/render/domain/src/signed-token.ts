@@ -1,0 +1,90 @@
+// Signed tokens render puts in the links and addresses of a campaign message
+// (unsubscribe, click, open, VERP return path). The campaign service verifies
+// them with the same secret, so a hit or a bounce is trusted without a lookup.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a token is for; signed into it so an open token can never act as an unsubscribe. */
+export type TokenPurpose = 'unsubscribe' | 'click' | 'open';
+
+export interface MessageClaims {
+  tenant: string;
+  subscriber: string;
+  list?: string;
+  campaign: string;
+  message: string;
+}
+
+export interface ClickClaims extends MessageClaims {
+  /** Destination of a tracked link. */
+  url: string;
+}
+
+export type TokenClaims<P extends TokenPurpose> = P extends 'click' ? ClickClaims : MessageClaims;
+
+export class TokenRejectedError extends Error {
+  readonly code = 'TOKEN_REJECTED';
+  constructor(reason: string) {
+    super(`token rejected: ${reason}`);
+    this.name = 'TokenRejectedError';
+  }
+}
+
+function mac(secret: string, purpose: string, body: string): Buffer {
+  return createHmac('sha256', secret).update(`${purpose}\n${body}`, 'utf8').digest();
+}
+
+/** `<base64url(json claims)>.<base64url(hmac-sha256(purpose, claims))>`; URL- and header-safe. */
+export function signToken<P extends TokenPurpose>(
+  purpose: P,
+  claims: TokenClaims<P>,
+  secret: string,
+): string {
+  const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+  return `${body}.${mac(secret, purpose, body).toString('base64url')}`;
+}
+
+/** Returns the claims of a token signed with `secret` for `purpose`; throws TokenRejectedError otherwise. */
+export function verifyToken<P extends TokenPurpose>(
+  purpose: P,
+  token: string,
+  secret: string,
+): TokenClaims<P> {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) throw new TokenRejectedError('malformed');
+  const body = token.slice(0, dot);
+  const given = Buffer.from(token.slice(dot + 1), 'base64url');
+  const expected = mac(secret, purpose, body);
+  // Constant-time compare; length is checked first because timingSafeEqual throws on a mismatch.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new TokenRejectedError('bad signature');
+  }
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    throw new TokenRejectedError('undecodable claims');
+  }
+  if (!isMessageClaims(claims) || (purpose === 'click' && typeof claims.url !== 'string')) {
+    throw new TokenRejectedError('incomplete claims');
+  }
+  return claims as unknown as TokenClaims<P>;
+}
+
+function isMessageClaims(c: unknown): c is MessageClaims & Record<string, unknown> {
+  if (typeof c !== 'object' || c === null) return false;
+  const o = c as Record<string, unknown>;
+  return ['tenant', 'subscriber', 'campaign', 'message'].every((k) => typeof o[k] === 'string');
+}
+
+/** Short signature of a message id for the VERP return path (`b+<id>.<sig>@domain`). */
+export function signReturnPath(messageId: string, secret: string): string {
+  return mac(secret, 'bounce', messageId).toString('hex').slice(0, 8);
+}
+
+/** Message id of a VERP local part when its signature holds, else undefined. */
+export function verifyReturnPath(localPart: string, secret: string): string | undefined {
+  const m = /^b\+([0-9a-f]{32})\.([0-9a-f]{8})$/.exec(localPart);
+  if (!m) return undefined;
+  const expected = Buffer.from(signReturnPath(m[1], secret));
+  return timingSafeEqual(Buffer.from(m[2]), expected) ? m[1] : undefined;
+}
