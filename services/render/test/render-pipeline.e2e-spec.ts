@@ -6,11 +6,17 @@ import { events, renderV1 } from '@postline/contracts';
 import { createGrpcClient, unary } from '@postline/platform/grpc';
 import { createLogger } from '@postline/platform/logging';
 import { createKafka, deadLetterTopic, encodePayload, Topics } from '@postline/platform/kafka';
-import { freePort, infra, startService, type ServiceProcess } from '@postline/platform/testing';
+import {
+  TopicTap,
+  freePort,
+  infra,
+  startService,
+  type ServiceProcess,
+  type TappedRecord,
+} from '@postline/platform/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { verifyReturnPath, verifyToken } from '@postline/render/domain';
-import { TopicTap, type TappedRecord } from './support/topic-tap';
 
 const run = randomUUID().slice(0, 8);
 const tenantId = `e2e-pipeline-${run}`;

@@ -5,3 +5,4 @@ export * from './free-port';
 export * from './platform-processes';
 export * from './http-json';
 export * from './grpc-reflection-client';
+export * from './topic-tap';

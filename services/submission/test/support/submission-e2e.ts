@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { events } from '@postline/contracts';
 import { Topics } from '@postline/platform/kafka';
 import {
+  TopicTap,
+  type TappedRecord,
   freePorts,
   httpJson,
   infra,
@@ -16,7 +18,6 @@ import {
   type ServiceProcess,
 } from '@postline/platform/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { TopicTap, type TappedRecord } from './topic-tap';
 
 export interface SubmissionUnderTest {
   service: ServiceProcess;
