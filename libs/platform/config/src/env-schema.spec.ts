@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, loadConfig } from './env-schema';
 
 const schema = {
@@ -57,5 +60,20 @@ describe('loadConfig', () => {
 
   it('rejects an integer out of range', () => {
     expect(() => loadConfig(schema, { PORT: '70000' })).toThrow('PORT must be <= 65535');
+  });
+
+  it('reads NAME_FILE when NAME is not set, without the trailing newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'port'), '8443\n');
+    expect(loadConfig(schema, { PORT_FILE: join(dir, 'port') }).PORT).toBe(8443);
+  });
+
+  it('refuses NAME and NAME_FILE together, and an unreadable NAME_FILE', () => {
+    expect(() => loadConfig(schema, { PORT: '1', PORT_FILE: '/nonexistent' })).toThrow(
+      'PORT and PORT_FILE are both set',
+    );
+    expect(() => loadConfig(schema, { PORT_FILE: '/nonexistent/port' })).toThrow(
+      'PORT_FILE: cannot read /nonexistent/port',
+    );
   });
 });

@@ -1,6 +1,7 @@
 // Typed, validated settings from the environment. Every service declares its
 // settings once (name, type, default, doc); boot fails fast with a message that
 // names each bad variable, instead of failing later on first use.
+import { readFileSync } from 'node:fs';
 
 export type EnvKind = 'string' | 'int' | 'bool' | 'url' | 'hostPortList' | 'enum';
 
@@ -107,6 +108,23 @@ function parseOne(name: string, spec: EnvSpec, raw: string): { value?: unknown; 
   }
 }
 
+/**
+ * The raw text of a variable: `NAME` itself, or the contents of the file named
+ * by `NAME_FILE` — how Kubernetes hands a service a Secret without putting it in
+ * the environment. Setting both is refused as ambiguous.
+ */
+function rawValue(name: string, env: NodeJS.ProcessEnv): { raw?: string; problem?: string } {
+  const direct = env[name] !== undefined && env[name] !== '' ? env[name] : undefined;
+  const file = env[`${name}_FILE`];
+  if (!file) return { raw: direct };
+  if (direct !== undefined) return { problem: `${name} and ${name}_FILE are both set; set one` };
+  try {
+    return { raw: readFileSync(file, 'utf8').replace(/\r?\n$/, '') };
+  } catch (e) {
+    return { problem: `${name}_FILE: cannot read ${file}: ${(e as Error).message}` };
+  }
+}
+
 /** Reads and validates every variable of the schema; throws one error listing all problems. */
 export function loadConfig<S extends EnvSchema>(
   schema: S,
@@ -115,7 +133,12 @@ export function loadConfig<S extends EnvSchema>(
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(schema)) {
-    const raw = env[name] !== undefined && env[name] !== '' ? env[name] : spec.default;
+    const { raw: given, problem: fileProblem } = rawValue(name, env);
+    if (fileProblem) {
+      problems.push(fileProblem);
+      continue;
+    }
+    const raw = given ?? spec.default;
     if (raw === undefined) {
       problems.push(`${name} is required (${spec.doc})`);
       continue;

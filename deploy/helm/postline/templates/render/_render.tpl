@@ -7,7 +7,28 @@ POSTLINE_RENDER_MAX_PART_BYTES: {{ int64 $cfg.maxPartBytes | quote }}
 {{- with .root.Values.tracking.baseUrl }}
 POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 {{- end }}
+{{- if .root.Values.tracking.signingSecret.existingSecret }}
+POSTLINE_RENDER_SIGNING_SECRET_FILE: {{ printf "%s/render-signing/%s" (include "postline.secretsDir" .) .root.Values.tracking.signingSecret.key | quote }}
+{{- end }}
 {{- end -}}
 {{- define "postline.render.ports" -}}{{- end -}}
-{{- define "postline.render.volumes" -}}{{- end -}}
-{{- define "postline.render.volumeMounts" -}}{{- end -}}
+{{- define "postline.render.volumes" -}}
+{{- with .root.Values.tracking.signingSecret }}
+{{- if .existingSecret }}
+- name: render-signing
+  secret:
+    secretName: {{ .existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .key }}
+        path: {{ .key }}
+{{- end }}
+{{- end }}
+{{- end -}}
+{{- define "postline.render.volumeMounts" -}}
+{{- if .root.Values.tracking.signingSecret.existingSecret }}
+- name: render-signing
+  mountPath: {{ include "postline.secretsDir" . }}/render-signing
+  readOnly: true
+{{- end }}
+{{- end -}}
