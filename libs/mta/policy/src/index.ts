@@ -1,0 +1,2 @@
+// Domain policies: YAML and runtime overrides, matching by domain, suffix and MX host pattern.
+export {};

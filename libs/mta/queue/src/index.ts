@@ -1,0 +1,2 @@
+// Per-partition commit watermarks and per-routing-key ready queues without head-of-line blocking.
+export {};

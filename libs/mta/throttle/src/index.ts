@@ -1,0 +1,2 @@
+// Per-routing-key budgets: message rate limits, connection limits and backoff mode.
+export {};
