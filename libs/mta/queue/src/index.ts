@@ -1,2 +1,4 @@
 // Per-partition commit watermarks and per-routing-key ready queues without head-of-line blocking.
-export {};
+export * from './commit-watermark';
+export * from './ready-queues';
+export * from './key-scheduler';
