@@ -2,7 +2,7 @@
 // MongoDB, Kafka, gRPC health) plus the MTA feature that consumes
 // mail.outbound.v1, delivers over SMTP and produces mail.events.v1.
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MtaModule, type MtaFeatureOptions } from '@postline/mta/feature';
+import { MtaModule, retryTopic, type MtaFeatureOptions } from '@postline/mta/feature';
 import { GrpcModule } from '@postline/platform/grpc';
 import { PlatformModule, type ServiceRuntime } from '@postline/platform/http';
 import { KafkaModule, Topics } from '@postline/platform/kafka';
@@ -17,7 +17,10 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot(runtime),
         MongoModule.forRoot({ dbName: runtime.config.POSTLINE_MTA_DB }),
-        KafkaModule.forRoot({ clientId: 'postline-mta', topics: [Topics.outbound, Topics.events] }),
+        KafkaModule.forRoot({
+          clientId: 'postline-mta',
+          topics: [Topics.outbound, Topics.events, ...mta.retryTiers.map(retryTopic)],
+        }),
         GrpcModule.forRoot(),
         MtaModule.register(mta),
       ],

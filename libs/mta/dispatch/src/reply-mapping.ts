@@ -62,6 +62,8 @@ function synthetic(kind: keyof typeof SyntheticReplies, detail?: string): SmtpRe
 
 /** The reply that describes a failed transaction, for recipients without a reply of their own. */
 export function replyForError(err: SmtpErrorLike): SmtpReply {
+  // Our TLS policy failed (e.g. required, and the peer refused STARTTLS): temporary, whatever the peer replied.
+  if (err.code === 'ETLS') return synthetic('TLS_FAILED', err.message.split(':')[0]);
   const peer = parseSmtpReply(err.response);
   // A 2xx/3xx "response" on an error is the last line before a drop, not a verdict.
   if (peer && peer.code >= 400) return peer;
@@ -69,8 +71,6 @@ export function replyForError(err: SmtpErrorLike): SmtpReply {
   switch (err.code) {
     case 'EDNS':
       return synthetic('DNS_FAILED', detail);
-    case 'ETLS':
-      return synthetic('TLS_FAILED', detail);
     case 'EENVELOPE':
       return synthetic(/sender/i.test(err.message) ? 'BAD_SENDER' : 'BAD_RECIPIENT');
     case 'EMESSAGE':

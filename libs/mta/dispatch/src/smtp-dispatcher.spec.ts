@@ -10,7 +10,6 @@ import { SmtpDispatcher, type SmtpDispatcherOptions } from './smtp-dispatcher';
 
 const options: SmtpDispatcherOptions = {
   ehloName: 'mta.postline.test',
-  maxConnectionsPerHop: 2,
   maxMessagesPerConnection: 100,
   connectionTimeoutMs: 2000,
   greetingTimeoutMs: 2000,
@@ -178,8 +177,8 @@ describe('SmtpDispatcher', () => {
 
   it('defers with 451 4.4.1 when nothing listens on the hop, without using up the pool', async () => {
     const hop = hopTo(await freePort());
-    // More refused attempts than the pool has connections: a leaked slot would hang the third.
-    for (let i = 0; i < options.maxConnectionsPerHop + 1; i++) {
+    // Several refused attempts in a row: a leaked session would hang or throw.
+    for (let i = 0; i < 3; i++) {
       const [result] = await dispatcher.deliver(
         hop,
         envelope('a@dispatch.test'),
@@ -238,14 +237,56 @@ describe('SmtpDispatcher', () => {
     expect(peer.connections).toBe(3);
   });
 
-  it('does not stall each message on the peer delayed ACK (Nagle off)', async () => {
+  it('keeps the session after a refusal at RCPT, resetting the transaction first', async () => {
+    const peer = await startPeer({
+      rcptTo: (to) => (to.startsWith('gone') ? '550 5.1.1 no such user' : '250 2.1.5 ok'),
+    });
+    const [refused] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('gone@dispatch.test'),
+      message('r1'),
+    );
+    expect(refused).toMatchObject({ outcome: 'bounced', reply: { code: 550 } });
+    const [ok] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('here@dispatch.test'),
+      message('r2'),
+    );
+    expect(ok).toMatchObject({ outcome: 'delivered' });
+    expect(peer.connections).toBe(1);
+    expect(peer.delivered.map((t) => t.rcptTo)).toEqual([['here@dispatch.test']]);
+  });
+
+  it('defers with 451 4.7.0 when TLS is required and the peer offers no STARTTLS', async () => {
     const peer = await startPeer({});
-    const started = Date.now();
-    // With Nagle on, each end-of-data dot waits ~40 ms for an ACK: 50 messages take over 2 s.
-    for (let i = 0; i < 50; i++)
-      await dispatcher.deliver(hopTo(peer.port), envelope('a@dispatch.test'), message(`fast ${i}`));
-    expect(Date.now() - started).toBeLessThan(1000);
-    expect(peer.delivered).toHaveLength(50);
+    const [result] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('a@dispatch.test'),
+      message('tls required'),
+      { tls: 'required' },
+    );
+    expect(result).toMatchObject({
+      outcome: 'deferred',
+      reply: { code: 451, enhancedCode: '4.7.0' },
+    });
+    expect(peer.transactions).toHaveLength(0);
+  });
+
+  it('closes idle sessions after their idle timeout', async () => {
+    const peer = await startPeer({});
+    const brief = new SmtpDispatcher({ ...options, idleSessionTimeoutMs: 50 });
+    try {
+      await brief.deliver(hopTo(peer.port), envelope('a@dispatch.test'), message('idle'));
+      expect(brief.openSessions).toBe(1);
+      await eventually(
+        async () => (brief.openSessions === 0 ? true : undefined),
+        5000,
+        'the idle session to close',
+        20,
+      );
+    } finally {
+      await brief.close();
+    }
   });
 
   it('sends the envelope, not the headers, with our EHLO name', async () => {

@@ -1,12 +1,10 @@
-// SMTP delivery agent: one pooled nodemailer transport per next hop, so
-// consecutive messages to a host reuse its connections (bounded by
-// maxConnections, recycled after maxMessages). The raw MIME goes out byte for
-// byte with an explicit envelope; STARTTLS is used whenever the peer offers it.
-import * as net from 'node:net';
-import * as nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
-import type SMTPPool from 'nodemailer/lib/smtp-pool';
+// SMTP delivery agent: one transaction per call on a reused session to the
+// next hop (see smtp-session-pool.ts). The raw MIME goes out byte for byte with
+// an explicit envelope; recipients are pipelined when the peer offers
+// PIPELINING. How many sessions run at once is decided upstream by the queue
+// manager's per-domain budgets; this agent only keeps sessions open and healthy.
 import type { NextHop } from '@postline/mta/routing';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { DeliveryResult, Dispatcher, SmtpEnvelope } from './dispatch.types';
 import {
   resultsFromError,
@@ -14,11 +12,12 @@ import {
   type SendInfoLike,
   type SmtpErrorLike,
 } from './reply-mapping';
+import { SmtpSessionPool, type SessionTarget, type TlsMode } from './smtp-session-pool';
 
 export interface SmtpDispatcherOptions {
   /** Our name in EHLO; receivers check it against our PTR record. */
   ehloName: string;
-  maxConnectionsPerHop: number;
+  /** Default for deliveries that do not say (a domain policy usually does). */
   maxMessagesPerConnection: number;
   connectionTimeoutMs: number;
   greetingTimeoutMs: number;
@@ -26,124 +25,136 @@ export interface SmtpDispatcherOptions {
   socketTimeoutMs: number;
   /** Verify STARTTLS certificates of hops marked local too (default false: local sinks rarely have CA-issued certificates). */
   verifyLocalTls?: boolean;
-  /** A hop's pool unused for this long is closed, since MX hosts come and go (default 5 minutes). */
-  idlePoolTtlMs?: number;
-  now?: () => number;
+  /** An idle session is closed after this long (default 10 s). */
+  idleSessionTimeoutMs?: number;
 }
 
-interface HopPool {
-  transport: Transporter<SMTPPool.SentMessageInfo>;
-  inFlight: number;
-  lastUsed: number;
+/** Per-delivery choices that come from the domain's policy. */
+export interface DeliveryOptions {
+  tls?: TlsMode;
+  maxMessagesPerConnection?: number;
+}
+
+/** What the agent learned about the session, for events and metrics. */
+export interface DeliveryMeta {
+  tls: boolean;
 }
 
 export class SmtpDispatcher implements Dispatcher {
-  private readonly pools = new Map<string, HopPool>();
-  private readonly now: () => number;
+  private readonly sessions: SmtpSessionPool;
   private closed = false;
 
   constructor(private readonly opts: SmtpDispatcherOptions) {
-    this.now = opts.now ?? Date.now;
+    this.sessions = new SmtpSessionPool({
+      ehloName: opts.ehloName,
+      connectionTimeoutMs: opts.connectionTimeoutMs,
+      greetingTimeoutMs: opts.greetingTimeoutMs,
+      socketTimeoutMs: opts.socketTimeoutMs,
+      idleTimeoutMs: opts.idleSessionTimeoutMs ?? 10_000,
+    });
   }
 
-  async deliver(hop: NextHop, envelope: SmtpEnvelope, raw: Buffer): Promise<DeliveryResult[]> {
+  async deliver(
+    hop: NextHop,
+    envelope: SmtpEnvelope,
+    raw: Buffer,
+    options: DeliveryOptions = {},
+    meta?: DeliveryMeta,
+  ): Promise<DeliveryResult[]> {
     if (this.closed) throw new Error('SmtpDispatcher is closed');
-    const pool = this.poolFor(hop);
-    pool.inFlight++;
+    const target: SessionTarget = {
+      host: hop.host,
+      port: hop.port,
+      tls: options.tls ?? 'opportunistic',
+      verifyTls: !hop.local || (this.opts.verifyLocalTls ?? false),
+    };
+    let session;
     try {
-      const info = await pool.transport.sendMail({
-        envelope: { from: envelope.mailFrom, to: envelope.rcptTo },
-        raw,
-      });
-      return resultsFromInfo(info as SendInfoLike, envelope.rcptTo, hop.host);
+      session = await this.sessions.acquire(target);
     } catch (e) {
       return resultsFromError(e as SmtpErrorLike, envelope.rcptTo, hop.host);
-    } finally {
-      pool.inFlight--;
-      pool.lastUsed = this.now();
-      this.closeIdlePools();
+    }
+    if (meta) meta.tls = session.secure;
+    const maxMessages = options.maxMessagesPerConnection ?? this.opts.maxMessagesPerConnection;
+    try {
+      const info = await send(session.connection, envelope, raw);
+      session.messages++;
+      this.sessions.release(target, session, maxMessages);
+      return resultsFromInfo(info, envelope.rcptTo, hop.host);
+    } catch (e) {
+      const err = e as SmtpErrorLike;
+      session.messages++;
+      await this.afterFailure(target, session, err, maxMessages);
+      return resultsFromError(err, envelope.rcptTo, hop.host);
     }
   }
 
-  /** Number of hops with an open pool (for tests and metrics). */
-  get poolCount(): number {
-    return this.pools.size;
+  /** Open SMTP sessions, busy or idle (for tests and metrics). */
+  get openSessions(): number {
+    return this.sessions.openSessions;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const pool of this.pools.values()) pool.transport.close();
-    this.pools.clear();
-  }
-
-  private poolFor(hop: NextHop): HopPool {
-    const key = `${hop.host}|${hop.port}|${hop.local ? 'local' : 'remote'}`;
-    let pool = this.pools.get(key);
-    if (!pool) {
-      const transport = nodemailer.createTransport(this.transportOptions(hop));
-      // A pool reports connection problems through each message's callback; this
-      // listener only keeps an unexpected transport-level error from crashing the process.
-      transport.on('error', () => undefined);
-      pool = { transport, inFlight: 0, lastUsed: this.now() };
-      this.pools.set(key, pool);
-    }
-    return pool;
-  }
-
-  // maxRequeues is an option nodemailer 7 reads but @types/nodemailer does not list.
-  private transportOptions(hop: NextHop): SMTPPool.Options & { maxRequeues: number } {
-    const relaxTls = hop.local && !this.opts.verifyLocalTls;
-    return {
-      pool: true,
-      host: hop.host,
-      port: hop.port,
-      secure: false,
-      // Opportunistic STARTTLS: upgrade when offered, carry on in clear text if the peer refuses the command.
-      ignoreTLS: false,
-      requireTLS: false,
-      opportunisticTLS: true,
-      tls: relaxTls ? { rejectUnauthorized: false } : { rejectUnauthorized: true },
-      name: this.opts.ehloName,
-      maxConnections: this.opts.maxConnectionsPerHop,
-      maxMessages: this.opts.maxMessagesPerConnection,
-      connectionTimeout: this.opts.connectionTimeoutMs,
-      greetingTimeout: this.opts.greetingTimeoutMs,
-      socketTimeout: this.opts.socketTimeoutMs,
-      // Retrying is the MTA's decision (with backoff and events), not the pool's.
-      maxRequeues: 0,
-      // Every pooled connection gets a socket of ours; nodemailer runs SMTP on it from the greeting on.
-      getSocket: (_options, callback) => callback(null, { connection: this.openSocket(hop) }),
-      disableFileAccess: true,
-      disableUrlAccess: true,
-      logger: false,
-    };
+    await this.sessions.close();
   }
 
   /**
-   * A TCP connection to the hop with Nagle's algorithm off: SMTP is request/reply, and with
-   * Nagle on, the end-of-data dot waits for the peer's delayed ACK (~40 ms per message).
-   * Failures surface as socket errors, which nodemailer reports per message (connect → 4.4.1).
+   * A refusal before DATA leaves the peer mid-transaction: RSET makes the session reusable. A reply
+   * after DATA ends the transaction cleanly. Anything else (timeouts, drops) leaves an unknown state.
    */
-  private openSocket(hop: NextHop): net.Socket {
-    const socket = net.connect({ host: hop.host, port: hop.port, noDelay: true, keepAlive: true });
-    const timer = setTimeout(() => {
-      socket.destroy(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' }));
-    }, this.opts.connectionTimeoutMs);
-    socket.once('connect', () => clearTimeout(timer));
-    socket.once('close', () => clearTimeout(timer));
-    // nodemailer listens for errors too; this only keeps a late one from going unhandled.
-    socket.on('error', () => undefined);
-    return socket;
-  }
-
-  private closeIdlePools(): void {
-    const ttl = this.opts.idlePoolTtlMs ?? 300_000;
-    const cutoff = this.now() - ttl;
-    for (const [key, pool] of this.pools) {
-      if (pool.inFlight === 0 && pool.lastUsed < cutoff) {
-        pool.transport.close();
-        this.pools.delete(key);
-      }
+  private async afterFailure(
+    target: SessionTarget,
+    session: Awaited<ReturnType<SmtpSessionPool['acquire']>>,
+    err: SmtpErrorLike,
+    maxMessages: number,
+  ): Promise<void> {
+    const peerReplied = typeof err.responseCode === 'number' && err.responseCode >= 400;
+    if (peerReplied && err.command === 'DATA' && err.code === 'EMESSAGE') {
+      this.sessions.release(target, session, maxMessages);
+    } else if (peerReplied && err.code === 'EENVELOPE' && err.responseCode !== 421) {
+      // 421 means the peer is closing the session; any other refusal at MAIL or RCPT leaves it usable after RSET.
+      const reset = await new Promise<boolean>((resolve) =>
+        session.connection.reset((resetErr) => resolve(!resetErr)),
+      );
+      if (reset) this.sessions.release(target, session, maxMessages);
+      else this.sessions.discard(session);
+    } else {
+      this.sessions.discard(session);
     }
   }
+}
+
+/** One transaction; a drop mid-way surfaces as 'error'/'end' on the connection, not via send()'s callback. */
+function send(
+  connection: SMTPConnection,
+  envelope: SmtpEnvelope,
+  raw: Buffer,
+): Promise<SendInfoLike> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (err: unknown, info?: SendInfoLike) => {
+      if (settled) return;
+      settled = true;
+      connection.removeListener('error', onError);
+      connection.removeListener('end', onEnd);
+      if (err) reject(err);
+      else resolve(info!);
+    };
+    const onError = (err: Error) => finish(err);
+    const onEnd = () =>
+      finish(
+        Object.assign(new Error('Connection closed unexpectedly'), {
+          code: 'ECONNECTION',
+          command: 'DATA',
+        }),
+      );
+    connection.once('error', onError);
+    connection.once('end', onEnd);
+    connection.send(
+      { from: envelope.mailFrom, to: envelope.rcptTo, size: raw.length } as SMTPConnection.Envelope,
+      raw,
+      (err, info) => finish(err, info as SendInfoLike),
+    );
+  });
 }

@@ -4,6 +4,7 @@
 import { events } from '@postline/contracts';
 import { classifyReply } from '@postline/mta/bounce';
 import type { DeliveryOutcome, DeliveryResult } from '@postline/mta/dispatch';
+import type { DecidedResult } from './attempt-outcome';
 import { encodePayload, type OutgoingRecord } from '@postline/platform/kafka';
 
 const TYPES: Record<DeliveryOutcome, events.DeliveryEventType> = {
@@ -28,16 +29,27 @@ export function deliveryEventId(
   return recipientIndex === undefined ? base : `${base}:${recipientIndex}`;
 }
 
+/** Facts about the session that every event of an attempt shares. */
+export interface AttemptSession {
+  tls?: boolean;
+  dkimDomain?: string;
+}
+
 export function buildDeliveryEvent(
   message: events.OutboundMessage,
-  result: DeliveryResult,
+  result: DeliveryResult | DecidedResult,
   attempt: number,
   occurredAt: Date,
+  session: AttemptSession = {},
 ): events.DeliveryEvent {
+  const decided = result as DecidedResult;
   const rcptTo = message.envelope?.rcptTo ?? [];
   const index = rcptTo.length > 1 ? rcptTo.indexOf(result.recipient) : undefined;
   // Delivered carries no category; deferred carries one (stats, later backoff) but is never hard.
-  const verdict = result.outcome === 'delivered' ? undefined : classifyReply(result.reply);
+  const verdict =
+    result.outcome === 'delivered'
+      ? undefined
+      : classifyReply({ ...result.reply, expired: decided.expired === true });
   return events.DeliveryEvent.fromPartial({
     eventId: deliveryEventId(message.messageId, result.outcome, attempt, index),
     messageId: message.messageId,
@@ -57,6 +69,9 @@ export function buildDeliveryEvent(
     mxHost: result.mxHost,
     bounceCategory: verdict?.category ?? events.BounceCategory.BOUNCE_CATEGORY_UNSPECIFIED,
     hardBounce: result.outcome === 'bounced' && verdict?.hard === true,
+    nextAttemptAt: decided.nextAttemptAt,
+    tls: session.tls ?? false,
+    dkimDomain: session.dkimDomain ?? '',
   });
 }
 

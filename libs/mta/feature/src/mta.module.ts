@@ -1,76 +1,158 @@
-// Nest wiring of the MTA feature: builds the next-hop resolver, the SMTP
-// dispatcher and the batch handler from validated settings, starts consuming
-// mail.outbound.v1 once the application is up, and closes SMTP pools last.
+// Nest wiring of the MTA feature: builds the route resolver, policies and
+// budgets, the DKIM signer, the SMTP dispatcher and the delivery engine from
+// validated settings; once the application is up it starts the outbound
+// consumer and the retry forwarder. On shutdown the consumers stop fetching,
+// deliveries in flight finish (bounded), watermarks are committed, and SMTP
+// sessions close last.
 import {
   Inject,
   Injectable,
   Module,
+  type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { DkimSigner, type DkimKeyRing } from '@postline/mta/dkim';
 import { SmtpDispatcher, type SmtpDispatcherOptions } from '@postline/mta/dispatch';
-import { NextHopResolver, type RouteOverrides } from '@postline/mta/routing';
+import type { PolicyBook } from '@postline/mta/policy';
+import { NextHopResolver, dnsWithServers, type RouteOverrides } from '@postline/mta/routing';
+import { BudgetRegistry } from '@postline/mta/throttle';
 import { LOGGER, METRICS } from '@postline/platform/http';
-import { KafkaRuntime, Topics } from '@postline/platform/kafka';
+import { KafkaRuntime } from '@postline/platform/kafka';
 import type { MetricsRegistry } from '@postline/platform/metrics';
 import type { Logger } from 'pino';
-import type { DeferRetryPolicy } from './message-delivery';
-import { createMtaMetrics } from './mta.metrics';
-import { OutboundBatchHandler } from './outbound-batch.handler';
+import { DeliveryEngine } from './delivery-engine';
+import { createMtaMetrics, type MtaMetrics } from './mta.metrics';
+import { OutboundConsumer } from './outbound-consumer';
+import { ProduceBatcher } from './produce-batcher';
+import { QueueGauges } from './queue-gauges';
+import { RetryForwarder } from './retry-forwarder';
+import type { RetryTier } from './retry-tiers';
 
 export interface MtaFeatureOptions {
   /** Consumer group on mail.outbound.v1 (postline-mta). */
   consumerGroup: string;
+  /** Consumer group of the retry forwarder on mail.retry.v1.* (postline-mta-retry). */
+  retryConsumerGroup: string;
   routes: RouteOverrides;
+  policies: PolicyBook;
+  retryTiers: RetryTier[];
+  dkimKeys?: DkimKeyRing;
+  dnsServers: string[];
+  dnsCacheMs: number;
   smtp: SmtpDispatcherOptions;
-  /** Delivery attempts in flight across all routing keys. */
+  /** Delivery attempts in flight across all destinations. */
   maxInflightDeliveries: number;
-  retry: DeferRetryPolicy;
+  maxBufferedBytesPerPartition: number;
+  commitIntervalMs: number;
+  drainTimeoutMs: number;
 }
 
 export const MTA_OPTIONS = Symbol('postline.mta.options');
 
 @Injectable()
-export class OutboundDeliveryService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly dispatcher: SmtpDispatcher;
+export class OutboundDeliveryService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  readonly dispatcher: SmtpDispatcher;
+  readonly engine: DeliveryEngine;
+  readonly metrics: MtaMetrics;
+  private policies: PolicyBook;
+  private consumer?: OutboundConsumer;
+  private forwarder?: RetryForwarder;
+  private readonly gauges: QueueGauges;
 
   constructor(
     @Inject(MTA_OPTIONS) private readonly opts: MtaFeatureOptions,
     @Inject(KafkaRuntime) private readonly kafka: KafkaRuntime,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(METRICS) private readonly metrics: MetricsRegistry,
+    @Inject(METRICS) registry: MetricsRegistry,
   ) {
+    this.policies = opts.policies;
+    this.metrics = createMtaMetrics(registry);
     this.dispatcher = new SmtpDispatcher(opts.smtp);
+    const batcher = new ProduceBatcher(kafka.producer, { lingerMs: 5, maxRecords: 500 });
+    this.engine = new DeliveryEngine({
+      maxInflight: opts.maxInflightDeliveries,
+      resolver: new NextHopResolver({
+        overrides: opts.routes,
+        dns: opts.dnsServers.length > 0 ? dnsWithServers(opts.dnsServers) : undefined,
+        cacheTtlMs: opts.dnsCacheMs,
+      }),
+      policies: () => this.policies,
+      budgets: new BudgetRegistry({ now: Date.now }),
+      dispatcher: this.dispatcher,
+      signer:
+        opts.dkimKeys && opts.dkimKeys.size > 0
+          ? new DkimSigner({ keys: opts.dkimKeys })
+          : undefined,
+      batcher,
+      tiers: opts.retryTiers,
+      metrics: this.metrics,
+      logger,
+      onFinal: (item) => this.consumer?.onFinal(item),
+    });
+    this.gauges = new QueueGauges(this.engine, this.metrics);
+  }
+
+  /** The policies in force (admin API). */
+  get policyBook(): PolicyBook {
+    return this.policies;
+  }
+
+  /** Replaces the policies in force; budgets keep their debt and backoff. */
+  applyPolicies(book: PolicyBook): void {
+    this.policies = book;
+    this.engine.destinations.reapplyPolicies();
+    this.engine.scheduler.wake();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const handler = new OutboundBatchHandler({
-      resolver: new NextHopResolver({ overrides: this.opts.routes }),
-      dispatcher: this.dispatcher,
-      events: this.kafka.producer,
-      logger: this.logger,
-      metrics: createMtaMetrics(this.metrics),
-      maxInflight: this.opts.maxInflightDeliveries,
-      perKeyConcurrency: this.opts.smtp.maxConnectionsPerHop,
-      retry: this.opts.retry,
-    });
     this.logger.info(
       {
-        event: 'mta_routes',
+        event: 'mta_config',
         overrides: this.opts.routes.toString() || '(none: MX resolution)',
         ehloName: this.opts.smtp.ehloName,
+        policies: this.policies.policies.map((p) => p.name),
+        dkimDomains: this.opts.dkimKeys?.domains() ?? [],
+        retryTiers: this.opts.retryTiers.map((t) => t.name),
       },
-      'MTA routing configured',
+      'MTA configured',
     );
-    await this.kafka.runConsumer({
+    this.consumer = new OutboundConsumer({
+      kafka: this.kafka.kafka,
       groupId: this.opts.consumerGroup,
-      topics: [Topics.outbound],
-      handle: (records, batch) => handler.handle(records, batch),
+      logger: this.logger,
+      engine: this.engine,
+      batcher: new ProduceBatcher(this.kafka.producer, { lingerMs: 5, maxRecords: 500 }),
+      metrics: this.metrics,
+      maxBufferedBytesPerPartition: this.opts.maxBufferedBytesPerPartition,
+      commitIntervalMs: this.opts.commitIntervalMs,
+      lag: this.kafka.lagGauge,
     });
+    this.forwarder = new RetryForwarder({
+      kafka: this.kafka.kafka,
+      groupId: this.opts.retryConsumerGroup,
+      tiers: this.opts.retryTiers,
+      producer: this.kafka.producer,
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+    this.kafka.adopt(this.consumer);
+    this.kafka.adopt(this.forwarder);
+    await this.consumer.start();
+    await this.forwarder.start();
+    this.gauges.start();
   }
 
-  // Consumers stop (finishing the batch in hand) in KafkaModule's beforeApplicationShutdown, so no delivery is running here.
+  // Runs before KafkaModule stops the producer: outcomes of the last deliveries must still be written.
+  async beforeApplicationShutdown(): Promise<void> {
+    this.gauges.stop();
+    await this.forwarder?.stop();
+    await this.consumer?.stop(this.opts.drainTimeoutMs);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
   }
@@ -82,6 +164,7 @@ export class MtaModule {
     return {
       module: MtaModule,
       providers: [{ provide: MTA_OPTIONS, useValue: options }, OutboundDeliveryService],
+      exports: [OutboundDeliveryService],
     };
   }
 }

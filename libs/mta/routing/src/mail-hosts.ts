@@ -29,6 +29,17 @@ export const systemDns: DnsLookups = {
   resolve6: (domain) => dns.resolve6(domain),
 };
 
+/** A resolver that asks the given servers (`ip` or `ip:port`) instead of the system's, with a per-query timeout. */
+export function dnsWithServers(servers: readonly string[], timeoutMs = 5000): DnsLookups {
+  const resolver = new dns.Resolver({ timeout: timeoutMs, tries: 2 });
+  resolver.setServers([...servers]);
+  return {
+    resolveMx: (domain) => resolver.resolveMx(domain),
+    resolve4: (domain) => resolver.resolve4(domain),
+    resolve6: (domain) => resolver.resolve6(domain),
+  };
+}
+
 export interface MailHosts {
   via: 'mx' | 'implicit-mx';
   /** Host names to try, best first. */

@@ -164,4 +164,56 @@ describe('orderMxRecords', () => {
       'c.test',
     ]);
   });
+
+  describe('route cache', () => {
+    it('lists every MX host best first and asks DNS once while the answer is fresh', async () => {
+      let now = 0;
+      const dns = fakeDns({
+        mx: {
+          'cached.test': [
+            { exchange: 'mx2.cached.test', priority: 20 },
+            { exchange: 'mx1.cached.test', priority: 10 },
+          ],
+        },
+      });
+      const resolver = new NextHopResolver({
+        overrides: noOverrides,
+        dns,
+        cacheTtlMs: 1000,
+        now: () => now,
+      });
+      const route = await resolver.resolveRoute('cached.test');
+      expect(route.hops.map((h) => h.host)).toEqual(['mx1.cached.test', 'mx2.cached.test']);
+      expect(route.mxHosts).toEqual(['mx1.cached.test', 'mx2.cached.test']);
+      await resolver.resolveRoute('cached.test');
+      expect(dns.queries).toEqual(['MX cached.test']);
+      now = 1001;
+      await resolver.resolveRoute('cached.test');
+      expect(dns.queries).toEqual(['MX cached.test', 'MX cached.test']);
+    });
+
+    it('remembers a temporary DNS failure only briefly and a null MX as long as an answer', async () => {
+      let now = 0;
+      const dns = fakeDns({
+        mx: { 'flaky.test': 'ESERVFAIL', 'nomail.test': [{ exchange: '', priority: 0 }] },
+      });
+      const resolver = new NextHopResolver({
+        overrides: noOverrides,
+        dns,
+        cacheTtlMs: 60_000,
+        failureTtlMs: 100,
+        now: () => now,
+      });
+      await expect(resolver.resolveRoute('flaky.test')).rejects.toBeInstanceOf(DnsTemporaryError);
+      await expect(resolver.resolveRoute('nomail.test')).rejects.toBeInstanceOf(NullMxError);
+      now = 50;
+      await expect(resolver.resolveRoute('flaky.test')).rejects.toBeInstanceOf(DnsTemporaryError);
+      expect(dns.queries.filter((q) => q === 'MX flaky.test')).toHaveLength(1);
+      now = 200;
+      await expect(resolver.resolveRoute('flaky.test')).rejects.toBeInstanceOf(DnsTemporaryError);
+      await expect(resolver.resolveRoute('nomail.test')).rejects.toBeInstanceOf(NullMxError);
+      expect(dns.queries.filter((q) => q === 'MX flaky.test')).toHaveLength(2);
+      expect(dns.queries.filter((q) => q === 'MX nomail.test')).toHaveLength(1);
+    });
+  });
 });

@@ -26,6 +26,8 @@ export class KafkaRuntime {
   readonly producer: DurableProducer;
   private readonly admin: Admin;
   private readonly consumers: BatchConsumer[] = [];
+  /** Consumers a feature runs and stops itself, watched here for readiness only. */
+  private readonly watched: Array<{ readonly isRunning: boolean }> = [];
   private lastClusterCheck = 0;
   private readonly lag?: BatchConsumerOptions['lag'];
 
@@ -75,10 +77,20 @@ export class KafkaRuntime {
     return consumer;
   }
 
+  /** Includes a feature's own consumer in readiness; the feature starts and stops it. */
+  adopt(consumer: { readonly isRunning: boolean }): void {
+    this.watched.push(consumer);
+  }
+
+  /** The consumer lag gauge, for consumers a feature runs itself. */
+  get lagGauge(): BatchConsumerOptions['lag'] {
+    return this.lag;
+  }
+
   /** Readiness: producer connected, consumers running, and the cluster answering (checked at most every 5 s). */
   async check(): Promise<void> {
     if (!this.producer.isConnected) throw new Error('Kafka producer not connected');
-    if (this.consumers.some((c) => !c.isRunning))
+    if ([...this.consumers, ...this.watched].some((c) => !c.isRunning))
       throw new Error('a Kafka consumer is not running');
     if (Date.now() - this.lastClusterCheck > 5000) {
       await this.admin.describeCluster();

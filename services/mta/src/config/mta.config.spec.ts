@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, loadConfig } from '@postline/platform/config';
 import { mtaConfigSchema, mtaFeatureOptions } from './mta.config';
 
@@ -14,9 +17,15 @@ describe('mta config', () => {
     expect(options.consumerGroup).toBe('postline-mta');
     expect(options.smtp).toMatchObject({
       ehloName: 'postline.localhost',
-      maxConnectionsPerHop: 5,
       maxMessagesPerConnection: 100,
     });
+    expect(options.retryTiers.map((t) => t.name)).toEqual(['1m', '10m', '1h', '6h']);
+    expect(options.policies.forDomain('any.test')).toMatchObject({
+      matchedBy: 'default',
+      maxConnections: 5,
+      maxMessagesPerConnection: 100,
+    });
+    expect(options.dkimKeys).toBeUndefined();
   });
 
   it('parses routing overrides', () => {
@@ -24,6 +33,42 @@ describe('mta config', () => {
       loadConfig(mtaConfigSchema, { POSTLINE_MTA_ROUTES: '*=127.0.0.1:31025' }),
     );
     expect(options.routes.match('any.test')).toMatchObject({ host: '127.0.0.1', port: 31025 });
+  });
+
+  it('stops the boot naming a bad retry tier, a missing policy file, a missing key directory and a bad resolver', () => {
+    const config = loadConfig(mtaConfigSchema, {
+      POSTLINE_MTA_RETRY_TIERS: '1m,soon',
+      POSTLINE_MTA_POLICY_FILE: '/nonexistent/policies.yaml',
+      POSTLINE_MTA_DKIM_KEYS_DIR: '/nonexistent/dkim',
+      POSTLINE_MTA_DNS_SERVERS: '1.1.1.1,resolver.example',
+    });
+    let message = '';
+    try {
+      mtaFeatureOptions(config);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigValidationError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/POSTLINE_MTA_RETRY_TIERS retry tier "soon"/);
+    expect(message).toMatch(/POSTLINE_MTA_POLICY_FILE .*ENOENT/);
+    expect(message).toMatch(/POSTLINE_MTA_DKIM_KEYS_DIR /);
+    expect(message).toMatch(/POSTLINE_MTA_DNS_SERVERS entry "resolver.example"/);
+  });
+
+  it('reads domain policies from the policy file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mta-policy-'));
+    const file = join(dir, 'policies.yaml');
+    writeFileSync(
+      file,
+      'policies:\n  - name: slow\n    match: { domains: [slow.test] }\n    messagesPerMinute: 600\n',
+    );
+    const options = mtaFeatureOptions(
+      loadConfig(mtaConfigSchema, { POSTLINE_MTA_POLICY_FILE: file }),
+    );
+    expect(options.policies.forDomain('slow.test')).toMatchObject({
+      name: 'slow',
+      messagesPerMinute: 600,
+    });
   });
 
   it('stops the boot naming every bad MTA setting', () => {

@@ -7,7 +7,10 @@ import {
   type ConfigOf,
   type EnvSchema,
 } from '@postline/platform/config';
-import type { MtaFeatureOptions } from '@postline/mta/feature';
+import { readFileSync } from 'node:fs';
+import { DkimError, DkimKeyRing } from '@postline/mta/dkim';
+import { parseRetryTiers, type MtaFeatureOptions, type RetryTier } from '@postline/mta/feature';
+import { BUILTIN_DEFAULTS, PolicyBook, PolicyDocumentError } from '@postline/mta/policy';
 import {
   RouteOverrideError,
   normalizeDomain,
@@ -42,23 +45,23 @@ export const mtaConfigSchema = {
   POSTLINE_MTA_MAX_CONNECTIONS_PER_HOP: {
     kind: 'int',
     min: 1,
-    max: 100,
+    max: 1000,
     default: '5',
-    doc: 'pooled SMTP connections per next hop',
+    doc: "concurrent SMTP connections per destination when no policy file is set (the file's `defaults:` govern otherwise)",
   },
   POSTLINE_MTA_MAX_MESSAGES_PER_CONNECTION: {
     kind: 'int',
     min: 1,
     max: 100000,
     default: '100',
-    doc: 'messages sent over one SMTP connection before it is replaced',
+    doc: 'messages per SMTP connection before it is replaced, when no policy file is set',
   },
   POSTLINE_MTA_MAX_INFLIGHT: {
     kind: 'int',
     min: 1,
-    max: 1024,
-    default: '16',
-    doc: 'delivery attempts in flight across all routing keys',
+    max: 4096,
+    default: '256',
+    doc: 'delivery attempts in flight across all destinations of this pod',
   },
   // Kept below the Kafka session timeout (30 s): a batch sends no heartbeat while every delivery in it waits on a peer.
   POSTLINE_MTA_CONNECT_TIMEOUT_MS: {
@@ -87,26 +90,65 @@ export const mtaConfigSchema = {
     default: 'false',
     doc: 'verify STARTTLS certificates of overrides marked /local too',
   },
-  POSTLINE_MTA_DEFER_MAX_ATTEMPTS: {
+  POSTLINE_MTA_RETRY_TIERS: {
+    kind: 'string',
+    default: '1m,10m,1h,6h',
+    doc: 'retry topics `mail.retry.v1.<tier>`; a deferred message waits in the longest tier not longer than its policy delay',
+  },
+  POSTLINE_MTA_RETRY_CONSUMER_GROUP: {
+    kind: 'string',
+    default: 'postline-mta-retry',
+    doc: 'Kafka consumer group of the retry forwarder on the retry topics',
+  },
+  POSTLINE_MTA_POLICY_FILE: {
+    kind: 'string',
+    default: '',
+    doc: 'domain policy YAML (see libs/mta/policy/README.md); empty: built-in defaults for every domain',
+  },
+  POSTLINE_MTA_DKIM_KEYS_DIR: {
+    kind: 'string',
+    default: '',
+    doc: 'directory of DKIM private keys named `<domain>_<selector>.pem` (a mounted Secret); empty: no signing',
+  },
+  POSTLINE_MTA_DNS_SERVERS: {
+    kind: 'string',
+    default: '',
+    doc: 'comma-separated resolver addresses (`ip` or `ip:port`) for MX lookups; empty: the system resolver',
+  },
+  POSTLINE_MTA_DNS_CACHE_SECONDS: {
     kind: 'int',
     min: 1,
-    max: 10,
-    default: '3',
-    doc: 'in-process tries for a deferred recipient before the batch is left to Kafka redelivery',
+    max: 86400,
+    default: '300',
+    doc: 'how long an MX answer is reused (temporary DNS failures: 30 s)',
   },
-  POSTLINE_MTA_DEFER_INITIAL_DELAY_MS: {
+  POSTLINE_MTA_MAX_BUFFERED_MB_PER_PARTITION: {
     kind: 'int',
-    min: 0,
+    min: 1,
+    max: 4096,
+    default: '64',
+    doc: 'queued mail of one mail.outbound partition above which the partition is paused (resumed at half)',
+  },
+  POSTLINE_MTA_COMMIT_INTERVAL_MS: {
+    kind: 'int',
+    min: 50,
     max: 60000,
     default: '1000',
-    doc: 'backoff before the second in-process try (doubles each try)',
+    doc: 'how often commit watermarks are committed to Kafka',
   },
-  POSTLINE_MTA_DEFER_MAX_DELAY_MS: {
+  POSTLINE_MTA_IDLE_SESSION_MS: {
+    kind: 'int',
+    min: 100,
+    max: 600000,
+    default: '10000',
+    doc: 'an idle SMTP session is closed after this long',
+  },
+  POSTLINE_MTA_DRAIN_TIMEOUT_MS: {
     kind: 'int',
     min: 0,
-    max: 60000,
-    default: '4000',
-    doc: 'cap on the in-process backoff',
+    max: 600000,
+    default: '20000',
+    doc: 'on shutdown, how long deliveries in flight may take to finish before the pod exits (unfinished ones are redelivered)',
   },
 } satisfies EnvSchema;
 
@@ -127,24 +169,81 @@ export function mtaFeatureOptions(config: MtaConfig): MtaFeatureOptions {
       `POSTLINE_MTA_EHLO_NAME must be a host name, got "${config.POSTLINE_MTA_EHLO_NAME}"`,
     );
   }
+  let retryTiers: RetryTier[] = [];
+  try {
+    retryTiers = parseRetryTiers(config.POSTLINE_MTA_RETRY_TIERS);
+  } catch (e) {
+    problems.push(`POSTLINE_MTA_RETRY_TIERS ${(e as Error).message}`);
+  }
+  let policies: PolicyBook | undefined;
+  try {
+    policies = loadPolicyBook(config);
+  } catch (e) {
+    if (!(e instanceof PolicyDocumentError) && !isFileError(e)) throw e;
+    problems.push(`POSTLINE_MTA_POLICY_FILE ${(e as Error).message}`);
+  }
+  let dkimKeys: DkimKeyRing | undefined;
+  if (config.POSTLINE_MTA_DKIM_KEYS_DIR) {
+    try {
+      dkimKeys = DkimKeyRing.fromDirectory(config.POSTLINE_MTA_DKIM_KEYS_DIR);
+    } catch (e) {
+      if (!(e instanceof DkimError) && !isFileError(e)) throw e;
+      problems.push(`POSTLINE_MTA_DKIM_KEYS_DIR ${(e as Error).message}`);
+    }
+  }
+  const dnsServers = config.POSTLINE_MTA_DNS_SERVERS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const server of dnsServers) {
+    if (!/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[?[0-9a-fA-F:]+\]?(:\d{1,5})?)$/.test(server)) {
+      problems.push(
+        `POSTLINE_MTA_DNS_SERVERS entry "${server}" is not an IP address (ip or ip:port)`,
+      );
+    }
+  }
   if (problems.length > 0 || !routes) throw new ConfigValidationError(problems);
+  if (problems.length > 0 || !routes || !policies) throw new ConfigValidationError(problems);
   return {
     consumerGroup: config.POSTLINE_MTA_CONSUMER_GROUP,
+    retryConsumerGroup: config.POSTLINE_MTA_RETRY_CONSUMER_GROUP,
     routes,
+    policies,
+    retryTiers,
+    dkimKeys,
+    dnsServers,
+    dnsCacheMs: config.POSTLINE_MTA_DNS_CACHE_SECONDS * 1000,
     smtp: {
       ehloName: config.POSTLINE_MTA_EHLO_NAME,
-      maxConnectionsPerHop: config.POSTLINE_MTA_MAX_CONNECTIONS_PER_HOP,
       maxMessagesPerConnection: config.POSTLINE_MTA_MAX_MESSAGES_PER_CONNECTION,
       connectionTimeoutMs: config.POSTLINE_MTA_CONNECT_TIMEOUT_MS,
       greetingTimeoutMs: config.POSTLINE_MTA_GREETING_TIMEOUT_MS,
       socketTimeoutMs: config.POSTLINE_MTA_SOCKET_TIMEOUT_MS,
       verifyLocalTls: config.POSTLINE_MTA_VERIFY_LOCAL_TLS,
+      idleSessionTimeoutMs: config.POSTLINE_MTA_IDLE_SESSION_MS,
     },
     maxInflightDeliveries: config.POSTLINE_MTA_MAX_INFLIGHT,
-    retry: {
-      maxAttempts: config.POSTLINE_MTA_DEFER_MAX_ATTEMPTS,
-      initialDelayMs: config.POSTLINE_MTA_DEFER_INITIAL_DELAY_MS,
-      maxDelayMs: config.POSTLINE_MTA_DEFER_MAX_DELAY_MS,
-    },
+    maxBufferedBytesPerPartition: config.POSTLINE_MTA_MAX_BUFFERED_MB_PER_PARTITION * 1024 * 1024,
+    commitIntervalMs: config.POSTLINE_MTA_COMMIT_INTERVAL_MS,
+    drainTimeoutMs: config.POSTLINE_MTA_DRAIN_TIMEOUT_MS,
   };
+}
+
+/** The policy file, or built-in defaults with the connection settings from the environment. */
+function loadPolicyBook(config: MtaConfig): PolicyBook {
+  const envDefaults = {
+    maxConnections: config.POSTLINE_MTA_MAX_CONNECTIONS_PER_HOP,
+    maxMessagesPerConnection: config.POSTLINE_MTA_MAX_MESSAGES_PER_CONNECTION,
+  };
+  if (!config.POSTLINE_MTA_POLICY_FILE)
+    return new PolicyBook({ ...BUILTIN_DEFAULTS, ...envDefaults }, []);
+  const text = readFileSync(config.POSTLINE_MTA_POLICY_FILE, 'utf8');
+  return PolicyBook.fromYaml(text, config.POSTLINE_MTA_POLICY_FILE);
+}
+
+function isFileError(e: unknown): boolean {
+  return (
+    typeof (e as { code?: unknown })?.code === 'string' &&
+    /^E[A-Z]+$/.test((e as { code: string }).code) &&
+    'syscall' in (e as object)
+  );
 }

@@ -8,6 +8,9 @@
 // Mailpit or the internet; the catch-all refuses other mta-e2e domains so a
 // parallel scenario's messages are never reported DELIVERED by this one.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { events } from '@postline/contracts';
 import { ScriptedSmtpPeer } from '@postline/mta/testing';
 import { Topics, createKafka, encodePayload } from '@postline/platform/kafka';
@@ -51,8 +54,19 @@ export interface RunningMta {
   consumerGroup: string;
 }
 
-export async function startMta(routes: string): Promise<RunningMta> {
-  const consumerGroup = `postline-mta-e2e-${randomUUID()}`;
+/** Writes a domain policy file for a scenario (short retry schedules, throttles) and returns its path. */
+export function policyFile(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mta-e2e-policy-'));
+  const file = join(dir, 'policies.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+export async function startMta(
+  routes: string,
+  env: Record<string, string> = {},
+  consumerGroup = `postline-mta-e2e-${randomUUID()}`,
+): Promise<RunningMta> {
   const service = await startService(
     'mta',
     {
@@ -61,6 +75,11 @@ export async function startMta(routes: string): Promise<RunningMta> {
       POSTLINE_MTA_ROUTES: routes,
       POSTLINE_MTA_CONSUMER_GROUP: consumerGroup,
       POSTLINE_MTA_EHLO_NAME: 'mta.e2e.postline.test',
+      // Each scenario forwards retries with its own group; retry records of earlier runs are due and
+      // go back to mail.outbound, where the catch-all peer finishes them.
+      POSTLINE_MTA_RETRY_CONSUMER_GROUP: `${consumerGroup}-retry`,
+      POSTLINE_MTA_COMMIT_INTERVAL_MS: '200',
+      ...env,
     },
     { httpPort: await freePort(), grpcPort: await freePort() },
   );
@@ -104,6 +123,8 @@ export type ProducedPositions = Map<number, bigint>;
 export async function produceOutbound(
   kafka: Kafka,
   messages: events.OutboundMessage[],
+  /** Puts every record on this partition (to test keys sharing one partition). */
+  partition?: number,
 ): Promise<ProducedPositions> {
   const producer = kafka.producer({
     idempotent: true,
@@ -118,7 +139,9 @@ export async function produceOutbound(
       const [meta] = await producer.send({
         topic: Topics.outbound,
         acks: -1,
-        messages: [{ key: m.routingKey, value: encodePayload(events.OutboundMessage, m) }],
+        messages: [
+          { key: m.routingKey, value: encodePayload(events.OutboundMessage, m), partition },
+        ],
       });
       const offset = BigInt(meta.baseOffset ?? '-1');
       if (offset > (positions.get(meta.partition) ?? -1n)) positions.set(meta.partition, offset);
