@@ -50,6 +50,8 @@ export class OutboundConsumer {
       sessionTimeout: 30000,
       rebalanceTimeout: 30000,
       heartbeatInterval: 3000,
+      // A resumed partition is fetched in the next poll; long polls would delay it by up to 5 s.
+      maxWaitTimeInMs: 500,
       maxBytesPerPartition: 1 << 20,
       retry: { retries: 10 },
     });
@@ -89,8 +91,6 @@ export class OutboundConsumer {
         await heartbeat();
       },
     });
-    this.commitTimer = setInterval(() => void this.commit(), this.opts.commitIntervalMs);
-    this.commitTimer.unref();
     this.running = true;
   }
 
@@ -106,7 +106,8 @@ export class OutboundConsumer {
       new Promise((r) => (timer = setTimeout(r, drainTimeoutMs))),
     ]);
     clearTimeout(timer);
-    if (this.commitTimer) clearInterval(this.commitTimer);
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
     await this.commit();
     await this.consumer.disconnect();
   }
@@ -116,6 +117,20 @@ export class OutboundConsumer {
     if (item.generation !== this.generation) return;
     this.watermarks.get(item.partition)?.complete(item.offset);
     this.resumeIfDrained(item.partition);
+    this.scheduleCommit();
+  }
+
+  /**
+   * Commits soon after outcomes become final, at most once per interval: what a crash re-delivers
+   * (and so may duplicate) is what finished within the last interval, plus what was in flight.
+   */
+  private scheduleCommit(): void {
+    if (this.commitTimer || !this.running) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commit();
+    }, this.opts.commitIntervalMs);
+    this.commitTimer.unref();
   }
 
   private take(partition: number, message: KafkaMessage, generation: number): void {

@@ -41,6 +41,8 @@ export class RetryForwarder {
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
+      // A resumed partition is fetched in the next poll; long polls would delay it by up to 5 s.
+      maxWaitTimeInMs: 500,
       retry: { retries: 10 },
     });
   }

@@ -131,10 +131,10 @@ export const mtaConfigSchema = {
   },
   POSTLINE_MTA_COMMIT_INTERVAL_MS: {
     kind: 'int',
-    min: 50,
+    min: 10,
     max: 60000,
-    default: '1000',
-    doc: 'how often commit watermarks are committed to Kafka',
+    default: '100',
+    doc: 'longest time between an outcome becoming final and its offset being committed (what a crash may deliver twice)',
   },
   POSTLINE_MTA_IDLE_SESSION_MS: {
     kind: 'int',

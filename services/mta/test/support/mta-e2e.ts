@@ -78,7 +78,7 @@ export async function startMta(
       // Each scenario forwards retries with its own group; retry records of earlier runs are due and
       // go back to mail.outbound, where the catch-all peer finishes them.
       POSTLINE_MTA_RETRY_CONSUMER_GROUP: `${consumerGroup}-retry`,
-      POSTLINE_MTA_COMMIT_INTERVAL_MS: '200',
+      POSTLINE_MTA_COMMIT_INTERVAL_MS: '20',
       ...env,
     },
     { httpPort: await freePort(), grpcPort: await freePort() },

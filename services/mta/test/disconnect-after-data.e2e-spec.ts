@@ -1,0 +1,66 @@
+// Scenario: the receiver takes the whole message and drops the connection
+// before answering the final dot. We cannot know whether it kept the message,
+// so the attempt is deferred (451 4.4.2), retried, and delivered; the receiver
+// may then hold it twice, which at-least-once delivery accepts and counts.
+import { events } from '@postline/contracts';
+import { ScriptedSmtpPeer } from '@postline/mta/testing';
+import type { Kafka } from 'kafkajs';
+import {
+  EventTap,
+  kafkaClient,
+  outboundMessage,
+  policyFile,
+  produceOutbound,
+  runDomain,
+  startCatchAllPeer,
+  startMta,
+  type RunningMta,
+} from './support/mta-e2e';
+
+const { DELIVERY_EVENT_TYPE_DEFERRED: DEFERRED, DELIVERY_EVENT_TYPE_DELIVERED: DELIVERED } =
+  events.DeliveryEventType;
+
+describe('mta defers a message when the receiver drops the connection after DATA', () => {
+  const domain = runDomain();
+  const message = outboundMessage(domain, `drop@${domain}`, 'disconnect-after-data');
+  let catchAll: ScriptedSmtpPeer;
+  let peer: ScriptedSmtpPeer;
+  let mta: RunningMta;
+  let kafka: Kafka;
+  let tap: EventTap;
+  let seen = 0;
+
+  beforeAll(async () => {
+    catchAll = await startCatchAllPeer();
+    peer = await ScriptedSmtpPeer.start({
+      name: `mx.${domain}`,
+      data: () => (seen++ === 0 ? 'disconnect' : '250 2.0.0 Ok'),
+    });
+    mta = await startMta(`*=127.0.0.1:${catchAll.port},${domain}=127.0.0.1:${peer.port}`, {
+      POSTLINE_MTA_RETRY_TIERS: '1s',
+      POSTLINE_MTA_POLICY_FILE: policyFile('defaults:\n  retrySchedule: [1s]\n'),
+    });
+    kafka = kafkaClient();
+    tap = await EventTap.start(kafka, new Set([message.messageId]));
+  });
+
+  afterAll(async () => {
+    await tap?.stop();
+    await mta?.service.stop();
+    await Promise.all([catchAll?.close(), peer?.close()]);
+  });
+
+  it('reports 451 4.4.2 deferred, then delivers on a new connection', async () => {
+    await produceOutbound(kafka, [message]);
+    await tap.waitFor((all) => all.find((e) => e.type === DELIVERED), 'DELIVERED after the drop');
+    expect(tap.events.map((e) => [e.type, e.attempt])).toEqual([
+      [DEFERRED, 1],
+      [DELIVERED, 2],
+    ]);
+    expect(tap.events[0].reply).toMatchObject({ code: 451, enhancedCode: '4.4.2' });
+    // The peer saw the complete message both times; the second connection is a fresh one.
+    expect(peer.transactions.map((t) => t.verdict)).toEqual(['disconnect', '250 2.0.0 Ok']);
+    expect(peer.transactions[0].data).toEqual(peer.transactions[1].data);
+    expect(peer.connections).toBe(2);
+  });
+});
