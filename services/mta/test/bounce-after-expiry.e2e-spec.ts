@@ -41,9 +41,7 @@ describe('mta bounces a message that is still deferred at bounce-after', () => {
     });
     mta = await startMta(`*=127.0.0.1:${catchAll.port},${domain}=127.0.0.1:${peer.port}`, {
       POSTLINE_MTA_RETRY_TIERS: '1s',
-      POSTLINE_MTA_POLICY_FILE: policyFile(
-        'defaults:\n  retrySchedule: [1s]\n  bounceAfter: 5s\n',
-      ),
+      POSTLINE_MTA_POLICY_FILE: policyFile('defaults:\n  retrySchedule: [1s]\n  bounceAfter: 5s\n'),
     });
     kafka = kafkaClient();
     tap = await EventTap.start(kafka, new Set([message.messageId]));
