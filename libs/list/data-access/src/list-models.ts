@@ -5,11 +5,13 @@ import type { Connection, Model } from 'mongoose';
 import { ListSchema, type ListDoc } from './schemas/list.schema';
 import { MembershipSchema, type MembershipDoc } from './schemas/membership.schema';
 import { SubscriberSchema, type SubscriberDoc } from './schemas/subscriber.schema';
+import { SuppressionSchema, type SuppressionDoc } from './schemas/suppression.schema';
 
 export interface ListModels {
   lists: Model<ListDoc>;
   subscribers: Model<SubscriberDoc>;
   memberships: Model<MembershipDoc>;
+  suppressions: Model<SuppressionDoc>;
 }
 
 export function listModels(conn: Connection): ListModels {
@@ -19,6 +21,7 @@ export function listModels(conn: Connection): ListModels {
     lists: model('List', ListSchema),
     subscribers: model('Subscriber', SubscriberSchema),
     memberships: model('Membership', MembershipSchema),
+    suppressions: model('Suppression', SuppressionSchema),
   };
 }
 
@@ -28,5 +31,6 @@ export async function ensureListIndexes(models: ListModels): Promise<void> {
     models.lists.createIndexes(),
     models.subscribers.createIndexes(),
     models.memberships.createIndexes(),
+    models.suppressions.createIndexes(),
   ]);
 }

@@ -1,11 +1,13 @@
 // The list feature's repositories on the service's MongoDB connection, built
 // once the indexes that guarantee idempotency exist.
 import {
+  EngagementRepository,
   ensureListIndexes,
   ListRepository,
   listModels,
   MembershipRepository,
   SubscriberRepository,
+  SuppressionRepository,
 } from '@postline/list/data-access';
 import type { Connection } from 'mongoose';
 
@@ -13,6 +15,8 @@ export interface ListStore {
   lists: ListRepository;
   subscribers: SubscriberRepository;
   memberships: MembershipRepository;
+  suppressions: SuppressionRepository;
+  engagement: EngagementRepository;
 }
 
 export async function openListStore(conn: Connection): Promise<ListStore> {
@@ -22,5 +26,7 @@ export async function openListStore(conn: Connection): Promise<ListStore> {
     lists: new ListRepository(models),
     subscribers: new SubscriberRepository(models),
     memberships: new MembershipRepository(models),
+    suppressions: new SuppressionRepository(models),
+    engagement: new EngagementRepository(models),
   };
 }
