@@ -245,3 +245,12 @@ export async function metricValue(
     );
   return line ? Number(line.split(' ').pop()) : 0;
 }
+
+/** The sum of every series of a counter on the service's /metrics. */
+export async function metricSum(service: ServiceProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${service.httpUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
