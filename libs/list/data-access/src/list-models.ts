@@ -2,6 +2,7 @@
 // indexes that its correctness rests on (unique keys instead of transactions),
 // created before the service reports ready.
 import type { Connection, Model } from 'mongoose';
+import { ConsentRecordSchema, type ConsentRecordDoc } from './schemas/consent-record.schema';
 import { ListSchema, type ListDoc } from './schemas/list.schema';
 import { MembershipSchema, type MembershipDoc } from './schemas/membership.schema';
 import { SubscriberSchema, type SubscriberDoc } from './schemas/subscriber.schema';
@@ -12,6 +13,7 @@ export interface ListModels {
   subscribers: Model<SubscriberDoc>;
   memberships: Model<MembershipDoc>;
   suppressions: Model<SuppressionDoc>;
+  consentRecords: Model<ConsentRecordDoc>;
 }
 
 export function listModels(conn: Connection): ListModels {
@@ -22,6 +24,7 @@ export function listModels(conn: Connection): ListModels {
     subscribers: model('Subscriber', SubscriberSchema),
     memberships: model('Membership', MembershipSchema),
     suppressions: model('Suppression', SuppressionSchema),
+    consentRecords: model('ConsentRecord', ConsentRecordSchema),
   };
 }
 
@@ -32,5 +35,6 @@ export async function ensureListIndexes(models: ListModels): Promise<void> {
     models.subscribers.createIndexes(),
     models.memberships.createIndexes(),
     models.suppressions.createIndexes(),
+    models.consentRecords.createIndexes(),
   ]);
 }

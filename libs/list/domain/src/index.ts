@@ -5,3 +5,4 @@ export * from './subscriber-input';
 export * from './tenant';
 export * from './suppression';
 export * from './delivery-feedback';
+export * from './consent';

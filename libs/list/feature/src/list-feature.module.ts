@@ -1,5 +1,5 @@
 // The list feature as one Nest module: REST controllers (lists, subscribers,
-// suppressions, the one-click unsubscribe URL), the gRPC ListService, the
+// suppressions, GDPR export/erasure, the one-click unsubscribe URL), the gRPC ListService, the
 // engagement consumer on mail.events, the services behind them, and the store
 // on the service's MongoDB connection. The service wiring (services/list)
 // passes its topics, consumer group, limits and signing secret.
@@ -17,9 +17,11 @@ import { LIST_FEATURE_OPTIONS, LIST_STORE, type ListFeatureOptions } from './lis
 import { openListStore } from './list-store';
 import { ListMetrics } from './list.metrics';
 import { ListsService } from './lists.service';
+import { SubscriberPrivacyService } from './privacy/subscriber-privacy.service';
 import { RecipientsService } from './recipients.service';
 import { ListsController } from './rest/lists.controller';
 import { OneClickController } from './rest/one-click.controller';
+import { SubscriberPrivacyController } from './rest/subscriber-privacy.controller';
 import { SubscribersController } from './rest/subscribers.controller';
 import { SuppressionsController } from './rest/suppressions.controller';
 import { SubscribeService } from './subscribe.service';
@@ -38,6 +40,7 @@ export class ListFeatureModule {
         SubscribersController,
         SuppressionsController,
         OneClickController,
+        SubscriberPrivacyController,
       ],
       providers: [
         { provide: LIST_FEATURE_OPTIONS, useValue: options },
@@ -64,6 +67,7 @@ export class ListFeatureModule {
         OneClickService,
         FeedbackBatchHandler,
         DeliveryFeedbackConsumer,
+        SubscriberPrivacyService,
       ],
     };
   }

@@ -1,6 +1,7 @@
 // The list feature's repositories on the service's MongoDB connection, built
 // once the indexes that guarantee idempotency exist.
 import {
+  ConsentRepository,
   EngagementRepository,
   ensureListIndexes,
   ListRepository,
@@ -17,6 +18,7 @@ export interface ListStore {
   memberships: MembershipRepository;
   suppressions: SuppressionRepository;
   engagement: EngagementRepository;
+  consent: ConsentRepository;
 }
 
 export async function openListStore(conn: Connection): Promise<ListStore> {
@@ -28,5 +30,6 @@ export async function openListStore(conn: Connection): Promise<ListStore> {
     memberships: new MembershipRepository(models),
     suppressions: new SuppressionRepository(models),
     engagement: new EngagementRepository(models),
+    consent: new ConsentRepository(models),
   };
 }

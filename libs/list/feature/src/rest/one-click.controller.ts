@@ -37,7 +37,10 @@ export class OneClickController {
     const target = this.oneClick.target(token);
     const body = await oneClickBody(req);
     if (!body.ok) throw new ListError(ListErrorCode.InvalidUnsubscribeBody, body.reason);
-    const status = await this.oneClick.unsubscribe(target);
+    const status = await this.oneClick.unsubscribe(target, {
+      ip: req.ip,
+      userAgent: req.headers['user-agent'],
+    });
     if (!wantsHtml(req)) return { status };
     res.set(PAGE_HEADERS);
     return resultPage(status);

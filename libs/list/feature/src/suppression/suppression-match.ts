@@ -21,3 +21,15 @@ export async function suppressionsOf(
   }
   return out;
 }
+
+/** The addresses among `addresses` that were erased (GDPR): they may not be imported again. */
+export async function erasedAmong(
+  repo: Pick<SuppressionRepository, 'findKeys'>,
+  tenantId: string,
+  addresses: string[],
+): Promise<Set<string>> {
+  const found = await suppressionsOf(repo, tenantId, addresses);
+  return new Set(
+    [...found].filter(([, entries]) => entries.some((e) => e.reason === 'erased')).map(([a]) => a),
+  );
+}

@@ -2,6 +2,7 @@
 // repositories give (unique address per tenant, one membership per list and
 // subscriber), for unit tests of the services' write ordering and undo paths.
 import type {
+  ConsentRecordDoc,
   EngagementChange,
   ListDoc,
   MembershipDoc,
@@ -20,6 +21,7 @@ export class FakeListStore {
   readonly subscribers: SubscriberDoc[] = [];
   readonly memberships: MembershipDoc[] = [];
   readonly suppressions: SuppressionDoc[] = [];
+  readonly consentRecords: ConsentRecordDoc[] = [];
   /** Engagement statements run, for asserting on batching and order. */
   readonly engagementStatementsRun: number[] = [];
 
@@ -229,6 +231,31 @@ export class FakeListStore {
             )
             .sort((a, b) => (a._id < b._id ? -1 : 1))
             .slice(0, opts.limit),
+      },
+      consent: {
+        append: async (docs: ConsentRecordDoc[]) =>
+          bulk(docs, (doc: ConsentRecordDoc) => {
+            if (this.consentRecords.some((r) => r._id === doc._id)) return false;
+            this.consentRecords.push(doc);
+            return true;
+          }),
+        ofSubscriber: async (tenantId: string, subscriberId: Types.ObjectId) =>
+          this.consentRecords.filter(
+            (r) => r.tenantId === tenantId && r.subscriberId.equals(subscriberId),
+          ),
+        deleteByIds: async (ids: string[]) => {
+          for (let i = this.consentRecords.length - 1; i >= 0; i--)
+            if (ids.includes(this.consentRecords[i]._id)) this.consentRecords.splice(i, 1);
+        },
+        deleteOfSubscriber: async (tenantId: string, subscriberId: Types.ObjectId) => {
+          const before = this.consentRecords.length;
+          for (let i = this.consentRecords.length - 1; i >= 0; i--) {
+            const r = this.consentRecords[i];
+            if (r.tenantId === tenantId && r.subscriberId.equals(subscriberId))
+              this.consentRecords.splice(i, 1);
+          }
+          return before - this.consentRecords.length;
+        },
       },
       engagement: {
         // Runs the repository's real statements, so unit tests cover their guards.

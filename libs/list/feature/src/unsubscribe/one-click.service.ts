@@ -11,6 +11,7 @@ import { LOGGER } from '@postline/platform/http';
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { LIST_FEATURE_OPTIONS, type ListFeatureOptions } from '../list-feature.options';
+import type { RequestEvidence } from '../consent/consent-records';
 import { UnsubscribeService } from './unsubscribe.service';
 
 export type OneClickStatus = 'unsubscribed' | 'already_unsubscribed' | 'not_subscribed';
@@ -66,7 +67,10 @@ export class OneClickService {
     return { tenantId: claims.tenant, subscriberId, listId, messageId: claims.message };
   }
 
-  async unsubscribe(target: OneClickTarget): Promise<OneClickStatus> {
+  async unsubscribe(
+    target: OneClickTarget,
+    evidence: RequestEvidence = {},
+  ): Promise<OneClickStatus> {
     const [outcome] = await this.memberships.apply(
       [
         {
@@ -75,6 +79,7 @@ export class OneClickService {
           listId: target.listId,
           cause: `one-click:${target.messageId}`,
           at: new Date(),
+          evidence,
         },
       ],
       'one_click',

@@ -1,15 +1,16 @@
 // Ends list memberships: one list (one-click unsubscribe with a list in its
 // token) or every list of the tenant (an UNSUBSCRIBED delivery event, which
-// names no list; an erasure). The SubscriberEvent goes out before the
+// names no list; an erasure), and records each in the consent ledger. The SubscriberEvent goes out before the
 // membership changes, with an id derived from the cause, so a retry after a
 // crash re-announces under the same id and a replay of a finished unsubscribe
 // finds nothing to change and announces nothing.
 import { Inject, Injectable } from '@nestjs/common';
-import type { MembershipDoc } from '@postline/list/data-access';
+import type { ConsentRecordDoc, MembershipDoc } from '@postline/list/data-access';
 import { ListError, ListErrorCode } from '@postline/list/domain';
 import { LOGGER } from '@postline/platform/http';
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
+import { unsubscribedRecord, type RequestEvidence } from '../consent/consent-records';
 import { ListEventsPublisher, type UnsubscribedFact } from '../list-events.publisher';
 import { LIST_STORE } from '../list-feature.options';
 import type { ListStore } from '../list-store';
@@ -23,6 +24,8 @@ export interface UnsubscribeRequest {
   /** Delivery event id, token message id, "erasure": part of the event id. */
   cause: string;
   at: Date;
+  /** IP address and user agent of an HTTP request (one-click), for the consent ledger. */
+  evidence?: RequestEvidence;
 }
 
 export interface UnsubscribeOutcome {
@@ -50,6 +53,7 @@ export class UnsubscribeService {
     const claimed = new Set<string>();
     const facts: UnsubscribedFact[] = [];
     const changes: Array<{ id: Types.ObjectId; at: Date }> = [];
+    const records: ConsentRecordDoc[] = [];
     const outcomes = requests.map((r) => {
       const covered = (
         memberships.get(`${r.tenantId}/${r.subscriberId.toHexString()}`) ?? []
@@ -62,6 +66,7 @@ export class UnsubscribeService {
         claimed.add(id);
         ended++;
         changes.push({ id: m._id, at: r.at });
+        records.push(unsubscribedRecord(m, source, r.cause, r.at, r.evidence));
         facts.push({
           tenantId: r.tenantId,
           listId: m.listId.toHexString(),
@@ -74,6 +79,9 @@ export class UnsubscribeService {
       return { matched: covered.length, ended };
     });
     await this.announce(facts);
+    // The ledger entry comes before the status change: a crash in between leaves the membership
+    // subscribed, and the retry (same ids) completes both.
+    if (source !== 'erasure') await this.store.consent.append(records);
     await this.store.memberships.markUnsubscribed(changes, source);
     this.metrics.unsubscribes.inc({ source }, changes.length);
     if (changes.length > 0) {
