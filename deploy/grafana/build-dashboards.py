@@ -265,6 +265,14 @@ def funnel() -> Board:
     b.add("timeseries", "Campaign guard pauses", [
         (f"sum by (reason) (increase(postline_campaign_guard_pauses_total{{{NS}}}[$__rate_interval]))", "{{reason}}")],
         "short", w=8)
+    b.row("Lists: suppression and feedback")
+    b.add("timeseries", "Suppressions added by reason", [
+        (rate("postline_list_suppressions_added_total", by="reason"), "{{reason}}")], "ops", w=8)
+    b.add("timeseries", "Delivery events handled by the list service", [
+        (rate("postline_list_delivery_events_processed_total", by="type, result"), "{{type}} {{result}}")],
+        "ops", w=8)
+    b.add("timeseries", "Unsubscribes by source", [
+        (rate("postline_list_unsubscribes_total", by="source"), "{{source}}")], "ops", w=8)
     b.row("Render")
     b.add("timeseries", "Render failures by reason", [
         (rate("postline_render_failures_total", by="reason"), "{{reason}}")], "ops", w=12)

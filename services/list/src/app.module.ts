@@ -1,6 +1,7 @@
 // Wiring of the list service: platform plumbing (config, logs, metrics, probes),
-// its own MongoDB database, Kafka (it produces list.events), the gRPC server,
-// and the list feature that serves REST and gRPC ListService.
+// its own MongoDB database, Kafka (it produces list.events and consumes
+// mail.events), the gRPC server, and the list feature that serves REST, the
+// one-click unsubscribe URL and gRPC ListService.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ListFeatureModule } from '@postline/list/feature';
 import { GrpcModule } from '@postline/platform/grpc';
@@ -20,12 +21,16 @@ export class AppModule {
         MongoModule.forRoot({ dbName: config.POSTLINE_LIST_DB }),
         KafkaModule.forRoot({
           clientId: 'postline-list',
-          topics: [config.POSTLINE_LIST_EVENTS_TOPIC],
+          topics: [config.POSTLINE_LIST_EVENTS_TOPIC, config.POSTLINE_LIST_MAIL_EVENTS_TOPIC],
         }),
         GrpcModule.forRoot(),
         ListFeatureModule.register({
           eventsTopic: config.POSTLINE_LIST_EVENTS_TOPIC,
           streamPageSize: config.POSTLINE_LIST_STREAM_PAGE_SIZE,
+          mailEventsTopic: config.POSTLINE_LIST_MAIL_EVENTS_TOPIC,
+          consumerGroup: config.POSTLINE_LIST_CONSUMER_GROUP,
+          softBounceLimit: config.POSTLINE_LIST_SOFT_BOUNCE_LIMIT,
+          signingSecret: config.POSTLINE_LIST_SIGNING_SECRET,
         }),
       ],
     };

@@ -6,12 +6,17 @@ import {
   exitOnBootFailure,
 } from '@postline/platform/http';
 import { AppModule } from './app.module';
-import { listConfigSchema } from './config/list.config';
+import { assertListConfigSafe, listConfigSchema } from './config/list.config';
 
 const runtime = createRuntime('list', listConfigSchema);
 const jsonBodyLimit = `${runtime.config.POSTLINE_LIST_MAX_BODY_MB}mb`;
-bootService(
-  runtime,
-  AppModule.register(runtime),
-  bootOptionsFrom(runtime.config, { jsonBodyLimit }),
-).catch(exitOnBootFailure('list'));
+Promise.resolve()
+  .then(() => assertListConfigSafe(runtime.config))
+  .then(() =>
+    bootService(
+      runtime,
+      AppModule.register(runtime),
+      bootOptionsFrom(runtime.config, { jsonBodyLimit }),
+    ),
+  )
+  .catch(exitOnBootFailure('list'));

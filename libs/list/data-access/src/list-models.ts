@@ -2,14 +2,18 @@
 // indexes that its correctness rests on (unique keys instead of transactions),
 // created before the service reports ready.
 import type { Connection, Model } from 'mongoose';
+import { ConsentRecordSchema, type ConsentRecordDoc } from './schemas/consent-record.schema';
 import { ListSchema, type ListDoc } from './schemas/list.schema';
 import { MembershipSchema, type MembershipDoc } from './schemas/membership.schema';
 import { SubscriberSchema, type SubscriberDoc } from './schemas/subscriber.schema';
+import { SuppressionSchema, type SuppressionDoc } from './schemas/suppression.schema';
 
 export interface ListModels {
   lists: Model<ListDoc>;
   subscribers: Model<SubscriberDoc>;
   memberships: Model<MembershipDoc>;
+  suppressions: Model<SuppressionDoc>;
+  consentRecords: Model<ConsentRecordDoc>;
 }
 
 export function listModels(conn: Connection): ListModels {
@@ -19,6 +23,8 @@ export function listModels(conn: Connection): ListModels {
     lists: model('List', ListSchema),
     subscribers: model('Subscriber', SubscriberSchema),
     memberships: model('Membership', MembershipSchema),
+    suppressions: model('Suppression', SuppressionSchema),
+    consentRecords: model('ConsentRecord', ConsentRecordSchema),
   };
 }
 
@@ -28,5 +34,7 @@ export async function ensureListIndexes(models: ListModels): Promise<void> {
     models.lists.createIndexes(),
     models.subscribers.createIndexes(),
     models.memberships.createIndexes(),
+    models.suppressions.createIndexes(),
+    models.consentRecords.createIndexes(),
   ]);
 }

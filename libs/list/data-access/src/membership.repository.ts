@@ -8,6 +8,9 @@ import type { MembershipDoc, MembershipStatus } from './schemas/membership.schem
 
 export type MembershipRef = Pick<MembershipDoc, '_id' | 'subscriberId' | 'status'>;
 
+// Statements per update command (see bulk-insert.ts for why FerretDB needs small ones).
+const UPDATE_BATCH = 20;
+
 export class MembershipRepository {
   constructor(private readonly models: ListModels) {}
 
@@ -41,6 +44,40 @@ export class MembershipRepository {
 
   insertMany(docs: MembershipDoc[]): Promise<BulkInsertOutcome> {
     return insertManyTolerant(this.models.memberships, docs);
+  }
+
+  /** Every membership of the given subscribers in the tenant, any status. */
+  async ofSubscribers(tenantId: string, subscriberIds: Types.ObjectId[]): Promise<MembershipDoc[]> {
+    if (subscriberIds.length === 0) return [];
+    return this.models.memberships
+      .find({ tenantId, subscriberId: { $in: subscriberIds } })
+      .lean<MembershipDoc[]>()
+      .exec();
+  }
+
+  /**
+   * Sets status "unsubscribed" on each membership not unsubscribed yet; one that
+   * is keeps its original time and source, so a replay changes nothing.
+   */
+  async markUnsubscribed(
+    changes: Array<{ id: Types.ObjectId; at: Date }>,
+    source: string,
+  ): Promise<void> {
+    for (let i = 0; i < changes.length; i += UPDATE_BATCH) {
+      const ops = changes.slice(i, i + UPDATE_BATCH).map(({ id, at }) => ({
+        updateOne: {
+          filter: { _id: id, status: { $ne: 'unsubscribed' } },
+          update: {
+            $set: { status: 'unsubscribed', unsubscribedAt: at, unsubscribeSource: source },
+          },
+        },
+      }));
+      await this.models.memberships.collection.bulkWrite(ops, { ordered: false });
+    }
+  }
+
+  async deleteOfSubscriber(tenantId: string, subscriberId: Types.ObjectId): Promise<void> {
+    await this.models.memberships.deleteMany({ tenantId, subscriberId }).exec();
   }
 
   async deleteByIds(ids: Types.ObjectId[]): Promise<void> {

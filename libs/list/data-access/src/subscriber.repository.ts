@@ -33,6 +33,10 @@ export class SubscriberRepository {
     return new Map(docs.map((d) => [d.email, d]));
   }
 
+  async findById(tenantId: string, id: Types.ObjectId): Promise<SubscriberDoc | null> {
+    return this.models.subscribers.findOne({ _id: id, tenantId }).lean<SubscriberDoc>().exec();
+  }
+
   /** Subscribers by id in the tenant; `activeOnly` keeps out bounced, complained and blocked ones. */
   async findByIds(
     tenantId: string,

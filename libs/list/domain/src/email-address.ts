@@ -74,7 +74,8 @@ export function checkEmailAddress(input: unknown): EmailCheck {
   return { ok: true, value: { address, localPart: local.value, domain: domain.value } };
 }
 
-type Part = { ok: true; value: string } | { ok: false; reason: string };
+export type DomainCheck = { ok: true; value: string } | { ok: false; reason: string };
+type Part = DomainCheck;
 type Split = { ok: true; local: string; domain: string } | { ok: false; reason: string };
 
 /** Splits at the "@" that ends the local part; a quoted local part may itself contain "@". */
@@ -160,6 +161,25 @@ function unquote(quoted: string): Part {
   if (/\t/.test(content)) return { ok: false, reason: 'has a tab in the quoted local part' };
   if (DOT_ATOM.test(content)) return { ok: true, value: content };
   return { ok: true, value: `"${content.replace(/(["\\])/g, '\\$1')}"` };
+}
+
+/**
+ * A bare domain (a domain-wide suppression, say) by the same rules as the domain
+ * of an address: trimmed, lower-cased, punycode for IDNs; never throws.
+ */
+export function checkDomainName(input: unknown): DomainCheck {
+  if (typeof input !== 'string') return { ok: false, reason: 'must be a string' };
+  // Checked before trimming: a trailing line break is an injection attempt, not padding.
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(input))
+    return { ok: false, reason: 'contains a control character' };
+  const text = input.trim();
+  if (text === '') return { ok: false, reason: 'is empty' };
+  if (text.includes('@')) return { ok: false, reason: 'contains "@"; give the domain alone' };
+  const domain = checkDomain(text);
+  if (!domain.ok)
+    return { ok: false, reason: domain.reason.replace(/^has a domain/, 'is a domain') };
+  return domain;
 }
 
 function checkDomain(raw: string): Part {

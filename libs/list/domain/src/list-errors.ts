@@ -16,6 +16,19 @@ export const ListErrorCode = {
   DuplicateInBatch: 'DUPLICATE_IN_BATCH',
   WriteFailed: 'WRITE_FAILED',
   EventsUnavailable: 'EVENTS_UNAVAILABLE',
+  InvalidDomain: 'INVALID_DOMAIN',
+  InvalidReason: 'INVALID_REASON',
+  InvalidSuppression: 'INVALID_SUPPRESSION',
+  /** The unsubscribe token is not a token at all (truncated, mangled by a mail client). */
+  InvalidToken: 'INVALID_TOKEN',
+  /** The unsubscribe token is well formed but its signature does not hold: forged or another secret. */
+  TokenRejected: 'TOKEN_REJECTED',
+  /** A one-click POST without the RFC 8058 body `List-Unsubscribe=One-Click`. */
+  InvalidUnsubscribeBody: 'INVALID_UNSUBSCRIBE_BODY',
+  /** The address was erased (GDPR) and is kept out of every list until its suppression is removed. */
+  AddressErased: 'ADDRESS_ERASED',
+  EraseRequired: 'ERASE_REQUIRED',
+  InvalidConsent: 'INVALID_CONSENT',
 } as const;
 export type ListErrorCode = (typeof ListErrorCode)[keyof typeof ListErrorCode];
 

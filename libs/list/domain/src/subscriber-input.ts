@@ -2,6 +2,7 @@
 // CSV line), validated completely before anything is written: the address is
 // normalised, the name is safe to put in a To: header, the attributes are bounded.
 import { checkAttributes, type Attributes } from './attributes';
+import { checkConsent, type ConsentInput } from './consent';
 import { checkEmailAddress, type EmailAddress } from './email-address';
 import { ListErrorCode } from './list-errors';
 
@@ -11,6 +12,8 @@ export interface SubscriberInput {
   name?: string;
   /** Absent means "leave as is" for an existing subscriber, {} for a new one. */
   attributes?: Attributes;
+  /** Evidence for the consent ledger; absent when the caller gave none. */
+  consent?: ConsentInput;
 }
 
 export interface InputProblem {
@@ -24,7 +27,7 @@ export interface InputProblem {
 export type SubscriberInputCheck =
   { ok: true; value: SubscriberInput } | { ok: false; problem: InputProblem };
 
-export const SUBSCRIBER_FIELDS = ['email', 'name', 'attributes'] as const;
+export const SUBSCRIBER_FIELDS = ['email', 'name', 'attributes', 'consent'] as const;
 export const NAME_MAX_LENGTH = 200;
 
 // eslint-disable-next-line no-control-regex
@@ -64,6 +67,8 @@ export function checkSubscriberInput(row: unknown): SubscriberInputCheck {
       'attributes',
       `attributes ${attributes.reason}`,
     );
+  const consent = checkConsent(fields.consent);
+  if (!consent.ok) return problem(ListErrorCode.InvalidConsent, 'consent', consent.reason);
   return {
     ok: true,
     value: {
@@ -71,6 +76,9 @@ export function checkSubscriberInput(row: unknown): SubscriberInputCheck {
       ...(name !== undefined ? { name } : {}),
       ...(fields.attributes !== undefined && fields.attributes !== null
         ? { attributes: attributes.value }
+        : {}),
+      ...(fields.consent !== undefined && fields.consent !== null
+        ? { consent: consent.value }
         : {}),
     },
   };

@@ -1,8 +1,9 @@
 // Bulk subscribe (up to 1,000 rows per request): good rows are written, bad
-// rows reported by index, and a re-run of the same batch changes nothing.
-// Writes are shaped for FerretDB as much as MongoDB: one read of what exists,
-// one batched insert of new subscribers, small update batches only for changed
-// ones, one batched insert of memberships, then one Kafka batch of events.
+// rows (and erased addresses) reported by index, and a re-run of the same batch
+// changes nothing. Writes are shaped for FerretDB as much as MongoDB: one read
+// of what exists, one batched insert of new subscribers, small update batches
+// only for changed ones, one batched insert of memberships and one of consent
+// ledger entries, then one Kafka batch of events.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListDoc, MembershipStatus, SubscriberDoc } from '@postline/list/data-access';
 import { ListError, ListErrorCode } from '@postline/list/domain';
@@ -10,13 +11,21 @@ import { LOGGER } from '@postline/platform/http';
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { screenRows, type AcceptedRow } from './bulk-rows';
+import { subscribedRecord } from './consent/consent-records';
 import { ListEventsPublisher } from './list-events.publisher';
 import { LIST_STORE } from './list-feature.options';
 import type { ListStore } from './list-store';
 import { ListMetrics } from './list.metrics';
 import type { BulkSubscribeResult } from './list.views';
 import { ListsService } from './lists.service';
-import { alreadyMember, dataChanges, newMembership, newSubscriber } from './subscribe.service';
+import {
+  alreadyMember,
+  dataChanges,
+  erasedError,
+  newMembership,
+  newSubscriber,
+} from './subscribe.service';
+import { erasedAmong } from './suppression/suppression-match';
 
 /** A row whose subscriber exists now; `member` when it is on the list already. */
 interface Target {
@@ -44,7 +53,15 @@ export class BulkSubscribeService {
     const fail: Fail = (row, code, reason) =>
       errors.push({ index: row.index, email: row.input.email.address, code, reason });
 
-    const targets = await this.resolveSubscribers(list, accepted, fail);
+    const erased = await erasedAmong(
+      this.store.suppressions,
+      tenantId,
+      accepted.map((r) => r.input.email.address),
+    );
+    for (const row of accepted.filter((r) => erased.has(r.input.email.address)))
+      fail(row, ListErrorCode.AddressErased, erasedError(row.input.email.address).message);
+    const allowed = accepted.filter((r) => !erased.has(r.input.email.address));
+    const targets = await this.resolveSubscribers(list, allowed, fail);
     const { created, alreadyMembers } = await this.addMemberships(list, targets, fail);
 
     const result: BulkSubscribeResult = {
@@ -171,6 +188,28 @@ export class BulkSubscribeService {
       fail(joining[i].row, ListErrorCode.WriteFailed, `adding to the list failed: ${reason}`);
     }
     const added = outcome.inserted.map((i) => docs[i]);
+    const records = outcome.inserted.map((i) =>
+      subscribedRecord(docs[i], 'bulk_api', joining[i].row.input.consent),
+    );
+    const undo = () =>
+      Promise.all([
+        this.store.memberships.deleteByIds(added.map((m) => m._id)),
+        this.store.consent.deleteByIds(records.map((r) => r._id)),
+      ]).catch((err: unknown) =>
+        this.logger.error(
+          { event: 'bulk_undo_failed', err },
+          'undoing memberships after a failed batch failed',
+        ),
+      );
+    const ledger = await this.store.consent.append(records).catch((e: Error) => e);
+    const ledgerProblem = ledger instanceof Error ? ledger.message : [...ledger.failed.values()][0];
+    if (ledgerProblem !== undefined) {
+      await undo();
+      throw new ListError(
+        ListErrorCode.WriteFailed,
+        `the consent records could not be written (${ledgerProblem}); no one was added to the list, retry the same request`,
+      );
+    }
     try {
       await this.publisher.subscribed(
         added.map((m) => ({
@@ -193,14 +232,7 @@ export class BulkSubscribeService {
         },
         'producing SubscriberEvents failed',
       );
-      await this.store.memberships
-        .deleteByIds(added.map((m) => m._id))
-        .catch((err: unknown) =>
-          this.logger.error(
-            { event: 'bulk_undo_failed', err },
-            'undoing memberships after a Kafka failure failed',
-          ),
-        );
+      await undo();
       throw new ListError(
         ListErrorCode.EventsUnavailable,
         'the batch could not be recorded (event bus unavailable); no one was added to the list, retry the same request',

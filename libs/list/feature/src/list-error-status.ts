@@ -18,6 +18,15 @@ const TABLE: Record<Code, { http: number; grpc: GrpcStatus }> = {
   [ListErrorCode.PreviouslyUnsubscribed]: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION },
   [ListErrorCode.WriteFailed]: { http: 500, grpc: GrpcStatus.INTERNAL },
   [ListErrorCode.EventsUnavailable]: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
+  [ListErrorCode.InvalidDomain]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidReason]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidSuppression]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidToken]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.TokenRejected]: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED },
+  [ListErrorCode.InvalidUnsubscribeBody]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.AddressErased]: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION },
+  [ListErrorCode.EraseRequired]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidConsent]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
 };
 
 export function httpStatusOf(code: Code): number {

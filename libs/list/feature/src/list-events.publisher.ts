@@ -1,6 +1,8 @@
 // Produces SubscriberEvent records to list.events (key: subscriber id) for
 // automations. A subscription is acknowledged (HTTP 2xx) only after its event
-// is durable; callers undo the subscription when producing fails.
+// is durable; callers undo the subscription when producing fails. An
+// unsubscribe is announced before the membership changes, with an event id
+// derived from its cause, so a retry re-announces it under the same id.
 import { Inject, Injectable } from '@nestjs/common';
 import { events } from '@postline/contracts';
 import { encodePayload, KafkaRuntime } from '@postline/platform/kafka';
@@ -20,6 +22,16 @@ export interface RecordSink {
   send(topic: string, records: Array<{ key: string; value: Buffer }>): Promise<void>;
 }
 
+export interface UnsubscribedFact {
+  tenantId: string;
+  listId: string;
+  subscriberId: string;
+  membershipId: string;
+  /** What caused it (delivery event id, message id of the one-click token, erasure): keeps the event id unique per cause. */
+  cause: string;
+  occurredAt: Date;
+}
+
 export const SUBSCRIBER_EVENT_SINK = Symbol('postline.list.subscriber-event-sink');
 
 export function subscribedEvent(fact: SubscribedFact): events.SubscriberEvent {
@@ -30,6 +42,17 @@ export function subscribedEvent(fact: SubscribedFact): events.SubscriberEvent {
     subscriberId: fact.subscriberId,
     listId: fact.listId,
     type: events.SubscriberEventType.SUBSCRIBER_EVENT_TYPE_SUBSCRIBED,
+    occurredAt: fact.occurredAt,
+  });
+}
+
+export function unsubscribedEvent(fact: UnsubscribedFact): events.SubscriberEvent {
+  return events.SubscriberEvent.fromPartial({
+    eventId: `${fact.membershipId}:unsubscribed:${fact.cause}`,
+    tenantId: fact.tenantId,
+    subscriberId: fact.subscriberId,
+    listId: fact.listId,
+    type: events.SubscriberEventType.SUBSCRIBER_EVENT_TYPE_UNSUBSCRIBED,
     occurredAt: fact.occurredAt,
   });
 }
@@ -47,6 +70,16 @@ export class ListEventsPublisher {
     const records = facts.map((f) => ({
       key: f.subscriberId,
       value: encodePayload(events.SubscriberEvent, subscribedEvent(f)),
+    }));
+    await this.sink.send(this.options.eventsTopic, records);
+  }
+
+  /** Produces all facts in one batch; resolves once Kafka has them durably. */
+  async unsubscribed(facts: UnsubscribedFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    const records = facts.map((f) => ({
+      key: f.subscriberId,
+      value: encodePayload(events.SubscriberEvent, unsubscribedEvent(f)),
     }));
     await this.sink.send(this.options.eventsTopic, records);
   }

@@ -4,6 +4,14 @@ export interface ListFeatureOptions {
   eventsTopic: string;
   /** Members read from MongoDB per query while streaming recipients. */
   streamPageSize: number;
+  /** Topic of DeliveryEvent records (mail.events.v1 unless overridden). */
+  mailEventsTopic: string;
+  /** Consumer group of the engagement consumer on mailEventsTopic. */
+  consumerGroup: string;
+  /** Soft bounces in a row that suppress an address. */
+  softBounceLimit: number;
+  /** HMAC key of unsubscribe tokens; the same value render signs with. */
+  signingSecret: string;
 }
 
 export const LIST_FEATURE_OPTIONS = Symbol('postline.list.options');

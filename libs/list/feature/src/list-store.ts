@@ -1,11 +1,14 @@
 // The list feature's repositories on the service's MongoDB connection, built
 // once the indexes that guarantee idempotency exist.
 import {
+  ConsentRepository,
+  EngagementRepository,
   ensureListIndexes,
   ListRepository,
   listModels,
   MembershipRepository,
   SubscriberRepository,
+  SuppressionRepository,
 } from '@postline/list/data-access';
 import type { Connection } from 'mongoose';
 
@@ -13,6 +16,9 @@ export interface ListStore {
   lists: ListRepository;
   subscribers: SubscriberRepository;
   memberships: MembershipRepository;
+  suppressions: SuppressionRepository;
+  engagement: EngagementRepository;
+  consent: ConsentRepository;
 }
 
 export async function openListStore(conn: Connection): Promise<ListStore> {
@@ -22,5 +28,8 @@ export async function openListStore(conn: Connection): Promise<ListStore> {
     lists: new ListRepository(models),
     subscribers: new SubscriberRepository(models),
     memberships: new MembershipRepository(models),
+    suppressions: new SuppressionRepository(models),
+    engagement: new EngagementRepository(models),
+    consent: new ConsentRepository(models),
   };
 }

@@ -1,9 +1,15 @@
 // The list service's own metrics (postline_list_*), registered once per process.
-// Label values come from fixed sets: write results and stream outcomes.
+// Label values come from fixed sets: write results, stream outcomes, suppression
+// reasons, delivery event types and unsubscribe sources.
+import type { FeedbackType, SuppressionReason } from '@postline/list/domain';
 import type { Counter, Gauge, Histogram, MetricsRegistry } from '@postline/platform/metrics';
 
 export type WriteResult = 'created' | 'updated' | 'failed';
 export type StreamOutcome = 'completed' | 'cancelled' | 'failed';
+/** Where an unsubscribe came from. */
+export type UnsubscribeSource = 'one_click' | 'delivery_event' | 'erasure';
+/** What became of a delivery event: applied (or a no-op replay), ignored, or dead-lettered. */
+export type FeedbackResult = 'applied' | 'ignored' | 'dead_lettered';
 
 export class ListMetrics {
   readonly subscribersWritten: Counter<'result'>;
@@ -12,6 +18,9 @@ export class ListMetrics {
   readonly streamsWaiting: Gauge<string>;
   readonly subscriberEvents: Counter<'result'>;
   readonly bulkSeconds: Histogram<string>;
+  readonly suppressionsAdded: Counter<'reason'>;
+  readonly feedbackEvents: Counter<'type' | 'result'>;
+  readonly unsubscribes: Counter<'source'>;
 
   constructor(metrics: MetricsRegistry) {
     this.subscribersWritten = metrics.counter(
@@ -43,6 +52,29 @@ export class ListMetrics {
       [],
       [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     );
+    this.suppressionsAdded = metrics.counter(
+      'suppressions_added_total',
+      "Entries added to tenants' suppression lists, by reason (a target suppressed already is not counted)",
+      ['reason'],
+    );
+    this.feedbackEvents = metrics.counter(
+      'delivery_events_processed_total',
+      'mail.events records the engagement consumer handled, by event type and result (applied, ignored, dead_lettered)',
+      ['type', 'result'],
+    );
+    this.unsubscribes = metrics.counter(
+      'unsubscribes_total',
+      'List memberships ended by an unsubscribe, by source (one_click, delivery_event, erasure)',
+      ['source'],
+    );
+  }
+
+  suppressed(reason: SuppressionReason, n = 1): void {
+    if (n > 0) this.suppressionsAdded.inc({ reason }, n);
+  }
+
+  feedback(type: FeedbackType, result: FeedbackResult): void {
+    this.feedbackEvents.inc({ type, result });
   }
 
   written(result: WriteResult, n = 1): void {

@@ -1,13 +1,16 @@
 // Reads the recipients of a list for campaigns: members with status
-// "subscribed" whose subscriber is globally active, in ascending subscriber id
-// order, page by page. Subscribers are joined in code (FerretDB has no $lookup),
-// and the next page is read while the caller is still sending the current one.
+// "subscribed" whose subscriber is globally active and whose address (or its
+// domain) is not on the tenant's suppression list, in ascending subscriber id
+// order, page by page. Subscribers and suppressions are joined in code (FerretDB
+// has no $lookup), and the next page is read while the caller is still sending
+// the current one.
 import { Inject, Injectable } from '@nestjs/common';
 import type { events } from '@postline/contracts';
 import type { MembershipRef, SubscriberView } from '@postline/list/data-access';
 import type { Types } from 'mongoose';
 import { LIST_STORE } from './list-feature.options';
 import type { ListStore } from './list-store';
+import { suppressionsOf } from './suppression/suppression-match';
 
 export interface RecipientPage {
   recipients: events.Recipient[];
@@ -70,10 +73,15 @@ export class RecipientsService {
       members.map((m) => m.subscriberId),
       true,
     );
+    const suppressed = await suppressionsOf(
+      this.store.suppressions,
+      tenantId,
+      [...subscribers.values()].map((s) => s.email),
+    );
     const recipients: events.Recipient[] = [];
     for (const m of members) {
       const s = subscribers.get(m.subscriberId.toHexString());
-      if (s) recipients.push(toRecipient(s));
+      if (s && !suppressed.has(s.email)) recipients.push(toRecipient(s));
     }
     return { members, recipients };
   }

@@ -1,7 +1,8 @@
 // Adds one subscriber to a list (REST single create). Everything is validated
-// before the first write; writes are keyed by unique indexes (no transactions),
-// and the SubscriberEvent is durable before the caller hears 201. If producing
-// the event fails, the subscription is undone, so a retry starts from scratch.
+// before the first write (an erased address is refused); writes are keyed by
+// unique indexes (no transactions), the consent ledger gets an entry, and the
+// SubscriberEvent is durable before the caller hears 201. If producing the
+// event fails, the subscription is undone, so a retry starts from scratch.
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   ListDoc,
@@ -19,12 +20,14 @@ import {
 } from '@postline/list/domain';
 import { LOGGER } from '@postline/platform/http';
 import type { Logger } from 'pino';
+import { subscribedRecord } from './consent/consent-records';
 import { ListEventsPublisher } from './list-events.publisher';
 import { LIST_STORE } from './list-feature.options';
 import type { ListStore } from './list-store';
 import { ListMetrics } from './list.metrics';
 import type { SubscriberView } from './list.views';
 import { ListsService } from './lists.service';
+import { erasedAmong } from './suppression/suppression-match';
 
 @Injectable()
 export class SubscribeService {
@@ -41,6 +44,8 @@ export class SubscribeService {
     const checked = checkSubscriberInput(body);
     if (!checked.ok) throw new ListError(checked.problem.code, checked.problem.message);
     const input = checked.value;
+    if ((await erasedAmong(this.store.suppressions, tenantId, [input.email.address])).size > 0)
+      throw erasedError(input.email.address);
     try {
       const existing = await this.store.subscribers.findByEmail(tenantId, input.email.address);
       const view = existing
@@ -68,13 +73,16 @@ export class SubscribeService {
       return this.addExisting(list, winner, input);
     }
     const membership = newMembership(list, subscriber._id, now);
+    const record = subscribedRecord(membership, 'api', input.consent);
     try {
       if (!(await this.store.memberships.insert(membership))) {
         throw alreadyMember(list, 'subscribed');
       }
+      await this.store.consent.append([record]);
       await this.announce(list, membership);
     } catch (e) {
       // Leave nothing behind for a request that did not succeed.
+      await this.undo(() => this.store.consent.deleteByIds([record._id]));
       await this.undo(() => this.store.memberships.deleteByIds([membership._id]));
       await this.undo(() => this.store.subscribers.delete(subscriber._id));
       throw e;
@@ -93,10 +101,13 @@ export class SubscribeService {
     if (!(await this.store.memberships.insert(membership))) throw alreadyMember(list, 'subscribed');
     const changes = dataChanges(subscriber, input);
     const before = { name: subscriber.name, attributes: subscriber.attributes };
+    const record = subscribedRecord(membership, 'api', input.consent);
     try {
       if (changes) await this.updateData(subscriber, changes);
+      await this.store.consent.append([record]);
       await this.announce(list, membership);
     } catch (e) {
+      await this.undo(() => this.store.consent.deleteByIds([record._id]));
       await this.undo(() => this.store.memberships.deleteByIds([membership._id]));
       if (changes) await this.undo(() => this.updateData(subscriber, before));
       throw e;
@@ -193,6 +204,13 @@ export function dataChanges(
     changes.attributes = input.attributes;
   }
   return Object.keys(changes).length > 0 ? changes : undefined;
+}
+
+export function erasedError(address: string): ListError {
+  return new ListError(
+    ListErrorCode.AddressErased,
+    `${address} was erased at the subscriber's request and is not added again; remove its suppression entry first if the person has given consent anew`,
+  );
 }
 
 export function alreadyMember(list: ListDoc, status: MembershipStatus): ListError {

@@ -1,5 +1,5 @@
 import { complianceHeaders, type ComplianceSettings } from './compliance-headers';
-import { verifyReturnPath, verifyToken } from './signed-token';
+import { verifyReturnPath, verifyToken } from '@postline/shared/signed-token';
 
 const settings: ComplianceSettings = {
   signingSecret: 'test-secret',

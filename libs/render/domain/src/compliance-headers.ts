@@ -1,7 +1,7 @@
 // Headers and envelope sender every campaign message carries so mailbox
 // providers can unsubscribe (RFC 8058 one-click), group (List-Id, RFC 2919) and
 // report complaints (Feedback-ID), and so a bounce leads back to its message (VERP).
-import { signReturnPath, signToken, type MessageClaims } from './signed-token';
+import { signReturnPath, signToken, type MessageClaims } from '@postline/shared/signed-token';
 
 export interface ComplianceSettings {
   /** HMAC-SHA256 key of every token and return path. */

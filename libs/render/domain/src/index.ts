@@ -7,6 +7,7 @@ export * from './merge-data';
 export * from './message-identity';
 export * from './mime-builder';
 export * from './message-renderer';
-export * from './signed-token';
+// Tokens live in a shared lib (the list service verifies unsubscribe tokens); re-exported for render's callers.
+export * from '@postline/shared/signed-token';
 export * from './compliance-headers';
 export * from './link-tracking';

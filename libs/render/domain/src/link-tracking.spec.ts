@@ -1,5 +1,5 @@
 import { addOpenPixel, trackClicks, type TrackingTarget } from './link-tracking';
-import { verifyToken } from './signed-token';
+import { verifyToken } from '@postline/shared/signed-token';
 
 const target: TrackingTarget = {
   claims: { tenant: 'acme', subscriber: 'sub-1', campaign: 'camp-1', message: 'a'.repeat(32) },

@@ -1,7 +1,7 @@
 // Click and open tracking of a campaign's HTML part: http(s) links become
 // signed redirects through the campaign service (`/c/<token>`) and an open pixel
 // (`/o/<token>`) is appended. Runs after merging, so merged links are tracked too.
-import { signToken, type MessageClaims } from './signed-token';
+import { signToken, type MessageClaims } from '@postline/shared/signed-token';
 
 export interface TrackingTarget {
   claims: MessageClaims;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ComplianceSettings } from './compliance-headers';
 import { buildMergeData } from './merge-data';
 import { renderMessage, type MessageRenderInput } from './message-renderer';
-import { verifyReturnPath, verifyToken } from './signed-token';
+import { verifyReturnPath, verifyToken } from '@postline/shared/signed-token';
 import { compileTemplate } from './template-compiler';
 
 const FIXTURES = join(__dirname, 'fixtures');

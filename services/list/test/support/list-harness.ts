@@ -2,10 +2,12 @@
 // real process against the local Kafka and FerretDB, call its REST API as a
 // tenant, and drain its gRPC recipient stream.
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
-import { listV1 } from '@postline/contracts';
+import { events, listV1 } from '@postline/contracts';
 import { createGrpcClient } from '@postline/platform/grpc';
+import { encodePayload } from '@postline/platform/kafka';
 import { freePort, infra, startService, type ServiceProcess } from '@postline/platform/testing';
-import mongoose, { type Connection } from 'mongoose';
+import { Kafka, logLevel } from 'kafkajs';
+import mongoose, { Types, type Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -134,8 +136,21 @@ export class ListDatabase {
     return new ListDatabase(conn);
   }
 
-  count(collection: 'lists' | 'subscribers' | 'memberships', tenantId: string): Promise<number> {
+  count(
+    collection: 'lists' | 'subscribers' | 'memberships' | 'suppressions' | 'consent_records',
+    tenantId: string,
+  ): Promise<number> {
     return this.conn.collection(collection).countDocuments({ tenantId });
+  }
+
+  /** One subscriber document as stored (engagement included), or null. */
+  subscriber(id: string): Promise<Record<string, unknown> | null> {
+    return this.conn.collection('subscribers').findOne({ _id: new Types.ObjectId(id) });
+  }
+
+  /** Every document of the tenant in a collection, as stored. */
+  all(collection: string, tenantId: string): Promise<Record<string, unknown>[]> {
+    return this.conn.collection(collection).find({ tenantId }).toArray();
   }
 
   /** Sets state that later features (unsubscribe links, bounce handling) will set through the pipeline. */
@@ -156,4 +171,86 @@ export class ListDatabase {
       await this.conn.close();
     }
   }
+}
+
+export function kafkaClient(clientId = 'list-e2e'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: infra.kafkaBrokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+/** A topic name no other run uses, so a scenario reads only what it produced. */
+export function uniqueTopic(base: string): string {
+  return `${base}.e2e-${randomBytes(4).toString('hex')}`;
+}
+
+/** Produces DeliveryEvents keyed by message id, as the MTA and tracking do, in order. */
+export async function produceDeliveryEvents(
+  kafka: Kafka,
+  topic: string,
+  list: Array<Partial<events.DeliveryEvent>>,
+): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: list.map((e) => ({
+        key: e.messageId ?? 'm',
+        value: encodePayload(events.DeliveryEvent, events.DeliveryEvent.fromPartial(e)),
+      })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Produces raw bytes (for records that are not a DeliveryEvent at all). */
+export async function produceRaw(kafka: Kafka, topic: string, value: Buffer): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: [{ key: 'raw', value }] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Deletes the scenario's topics (and their dead-letter topics); failures are ignored. */
+export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin
+    .deleteTopics({ topics: topics.flatMap((t) => [t, `${t}.dlq`]) })
+    .catch(() => undefined);
+  await admin.disconnect();
+}
+
+/** The value of one series of a metric on the service's /metrics, 0 when absent. */
+export async function metricValue(
+  service: ServiceProcess,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(`${service.httpUrl}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) &&
+        Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)),
+    );
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+/** The sum of every series of a counter on the service's /metrics. */
+export async function metricSum(service: ServiceProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${service.httpUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }

@@ -13,6 +13,9 @@ export interface MembershipDoc {
   subscriberId: Types.ObjectId;
   status: MembershipStatus;
   createdAt: Date;
+  /** When and through what (one-click, delivery event, erasure) the member left the list. */
+  unsubscribedAt?: Date;
+  unsubscribeSource?: string;
 }
 
 export const MembershipSchema = new Schema<MembershipDoc>(
@@ -22,6 +25,8 @@ export const MembershipSchema = new Schema<MembershipDoc>(
     subscriberId: { type: Schema.Types.ObjectId, required: true },
     status: { type: String, enum: MEMBERSHIP_STATUSES, required: true },
     createdAt: { type: Date, required: true },
+    unsubscribedAt: { type: Date },
+    unsubscribeSource: { type: String },
   },
   { collection: 'memberships', versionKey: false },
 );

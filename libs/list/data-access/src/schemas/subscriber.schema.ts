@@ -6,6 +6,22 @@ import { Schema, type Types } from 'mongoose';
 export const GLOBAL_STATUSES = ['active', 'bounced', 'complained', 'blocked'] as const;
 export type GlobalStatus = (typeof GLOBAL_STATUSES)[number];
 
+/**
+ * What delivery feedback taught about the subscriber. `eventIds` holds the ids
+ * of the last events applied (a bounded window): an update applies only when
+ * its event id is not in it, which makes a replayed event a no-op without a
+ * transaction.
+ */
+export interface EngagementDoc {
+  opens?: number;
+  clicks?: number;
+  lastOpenAt?: Date;
+  lastClickAt?: Date;
+  /** Soft bounces in a row; a delivery, open or click resets it. */
+  softBounceStreak?: number;
+  eventIds?: string[];
+}
+
 export interface SubscriberDoc {
   _id: Types.ObjectId;
   tenantId: string;
@@ -16,6 +32,8 @@ export interface SubscriberDoc {
   globalStatus: GlobalStatus;
   createdAt: Date;
   updatedAt: Date;
+  /** Absent until the first delivery event about this subscriber. */
+  engagement?: EngagementDoc;
 }
 
 export const SubscriberSchema = new Schema<SubscriberDoc>(
@@ -27,6 +45,7 @@ export const SubscriberSchema = new Schema<SubscriberDoc>(
     globalStatus: { type: String, enum: GLOBAL_STATUSES, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    engagement: { type: Schema.Types.Mixed },
   },
   // minimize: false keeps `attributes: {}` instead of dropping the field.
   { collection: 'subscribers', versionKey: false, minimize: false },

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   signReturnPath,
   signToken,
@@ -76,5 +77,36 @@ describe('VERP return path signature', () => {
     expect(verifyReturnPath(`b+${id}.00000000`, secret)).toBeUndefined();
     expect(verifyReturnPath(`b+${id}.${sig}`, 'other-secret')).toBeUndefined();
     expect(verifyReturnPath('news', secret)).toBeUndefined();
+  });
+});
+
+describe('TokenRejectedError', () => {
+  const reasonOf = (token: string): string => {
+    try {
+      verifyToken('unsubscribe', token, secret);
+    } catch (e) {
+      return (e as TokenRejectedError).reason;
+    }
+    return 'accepted';
+  };
+
+  it('tells a forged signature from a garbled token, so callers can answer 403 vs 400', () => {
+    const token = signToken('unsubscribe', claims, secret);
+    expect(reasonOf(signToken('unsubscribe', claims, 'other-secret'))).toBe('bad signature');
+    expect(reasonOf('no-dot-at-all')).toBe('malformed');
+    const body = Buffer.from('not json').toString('base64url');
+    const signed = signToken('unsubscribe', claims, secret).split('.')[1];
+    expect(reasonOf(`${body}.${signed}`)).toBe('bad signature');
+    expect(reasonOf(token)).toBe('accepted');
+  });
+
+  it('reports undecodable and incomplete claims of a correctly signed token', () => {
+    // A token whose body is arbitrary but whose MAC is right: what a buggy signer would produce.
+    const sign = (body: string) =>
+      `${body}.${createHmac('sha256', secret).update(`unsubscribe\n${body}`, 'utf8').digest('base64url')}`;
+    expect(reasonOf(sign(Buffer.from('{oops').toString('base64url')))).toBe('undecodable claims');
+    expect(reasonOf(sign(Buffer.from('{"tenant":"t"}').toString('base64url')))).toBe(
+      'incomplete claims',
+    );
   });
 });

@@ -1,6 +1,8 @@
 // Signed tokens render puts in the links and addresses of a campaign message
-// (unsubscribe, click, open, VERP return path). The campaign service verifies
-// them with the same secret, so a hit or a bounce is trusted without a lookup.
+// (unsubscribe, click, open, VERP return path). The services that receive the
+// hits verify them with the same secret — the list service the one-click
+// unsubscribe, the campaign service clicks and opens — so a hit or a bounce is
+// trusted without a lookup. Shared so signer and verifiers cannot drift apart.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What a token is for; signed into it so an open token can never act as an unsubscribe. */
@@ -21,9 +23,17 @@ export interface ClickClaims extends MessageClaims {
 
 export type TokenClaims<P extends TokenPurpose> = P extends 'click' ? ClickClaims : MessageClaims;
 
+/**
+ * Why a token was refused. `bad signature` is the only one a forger can reach
+ * with a well-formed token; the others mean the token was garbled (or, for the
+ * claims ones, signed by a buggy signer).
+ */
+export type TokenRejectReason =
+  'malformed' | 'bad signature' | 'undecodable claims' | 'incomplete claims';
+
 export class TokenRejectedError extends Error {
   readonly code = 'TOKEN_REJECTED';
-  constructor(reason: string) {
+  constructor(readonly reason: TokenRejectReason) {
     super(`token rejected: ${reason}`);
     this.name = 'TokenRejectedError';
   }
