@@ -72,7 +72,8 @@ export class DeliveryEngine {
     });
     this.scheduler = new KeyScheduler<OutboundItem>({
       maxInflight: opts.maxInflight,
-      gate: (key) => this.destinations.gate(key),
+      // Once draining, queued records stay put (uncommitted) for the partition's next owner.
+      gate: (key) => (this.stopping ? { ok: false } : this.destinations.gate(key)),
       start: (entry) => this.run(entry),
       onThrottleWait: (key) => {
         const d = this.destinations.find(key);
