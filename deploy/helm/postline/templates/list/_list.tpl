@@ -4,6 +4,7 @@
 POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 {{- end }}
 {{- end -}}
+{{- define "postline.list.checksums" -}}{{- end -}}
 {{- define "postline.list.ports" -}}{{- end -}}
 {{- define "postline.list.volumes" -}}{{- end -}}
 {{- define "postline.list.volumeMounts" -}}{{- end -}}
