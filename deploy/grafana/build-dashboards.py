@@ -6,7 +6,7 @@
 
 The JSON files are what Grafana imports (Dashboards > Import, or the chart's
 sidecar ConfigMaps when grafana.dashboards.enabled). Edit this file, not the
-JSON, then run it (and `npx prettier --write deploy/grafana`). Every metric used
+JSON, then run it (and `npx prettier --ignore-path '' --write deploy/grafana/*.json`). Every metric used
 here must be listed in deploy/helm/tests/metrics-catalogue.yaml; the chart's
 test.sh checks that, and checks every query's PromQL with promtool.
 """
@@ -165,34 +165,76 @@ def overview() -> Board:
 
 def delivery() -> Board:
     b = Board("postline-delivery", "Postline / Delivery",
-              "The mta: delivery attempts by domain class and result, latency, queues and connections.")
+              "The mta: recipient results by domain class and category, latency, ready queues and throttles,"
+              " retry tiers and DKIM signing. domain_class is the name of the domain policy (mta.policies)"
+              " governing a destination, or \"other\".")
     b.row("Outcomes")
-    b.add("timeseries", "Attempts by result", [
-        (rate("postline_mta_messages_total", by="result"), "{{result}}")], "ops")
-    b.add("timeseries", "Attempts by domain class and result", [
+    b.add("timeseries", "Recipient results", [
+        (rate("postline_mta_messages_total", by="result"), "{{result}}")], "ops",
+        description="One count per recipient per delivery attempt.")
+    b.add("timeseries", "Recipient results by domain class", [
         (rate("postline_mta_messages_total", by="domain_class, result"), "{{domain_class}} {{result}}")], "ops")
     b.add("timeseries", "Delivered share by domain class", [
         (rate("postline_mta_messages_total", 'result="delivered"', by="domain_class")
          + " / " + rate("postline_mta_messages_total", by="domain_class"), "{{domain_class}}")],
         "percentunit", thresholds=[(None, "red"), (0.75, "orange"), (0.9, "green")])
+    b.add("timeseries", "Attempts by domain class", [
+        (rate("postline_mta_attempts_total", by="domain_class"), "{{domain_class}}")], "ops",
+        description="SMTP transactions (and routing verdicts such as a null MX), one per message whatever its recipients.")
     b.add("timeseries", "Bounces by category", [
         (rate("postline_mta_messages_total", 'result="bounced"', by="category"), "{{category}}")], "ops",
-        description="Bounce categories from the classifier (bad-mailbox, policy, spam-block, ...).")
+        description="Bounce categories from the classifier: bad_mailbox, bad_domain and inactive_mailbox suppress"
+                    " the address; policy and spam_block point at reputation; expired is bounce-after reached.")
+    b.add("timeseries", "Deferrals by category and domain class", [
+        (rate("postline_mta_messages_total", 'result="deferred"', by="domain_class, category"),
+         "{{domain_class}} {{category}}")], "ops",
+        description="Temporary failures, each retried from a retry topic: policy and spam_block deferrals"
+                    " usually mean the receiver is throttling us.")
     b.row("Latency and load")
     b.add("timeseries", "Delivery attempt duration", quantiles("postline_mta_delivery_seconds"), "s", w=8)
+    b.add("timeseries", "First attempt to final outcome", quantiles("postline_mta_final_outcome_seconds", by="result"),
+          "s", w=8, description="Delivered or bounced, counting the time spent in retry topics.")
     b.add("timeseries", "In-flight deliveries", [
-        (f"sum by (pod) (postline_mta_inflight_deliveries{{{NS}}})", "{{pod}}")], "short", w=8)
-    b.add("timeseries", "Open SMTP connections", [
-        (f"sum by (domain_class) (postline_mta_smtp_connections{{{NS}}})", "{{domain_class}}")], "short", w=8)
-    b.row("Queues")
+        (f"sum by (pod) (postline_mta_inflight_deliveries{{{NS}}})", "{{pod}}")], "short", w=8,
+        description="Bounded per pod by mta.config.maxInflight (POSTLINE_MTA_MAX_INFLIGHT).")
+    b.row("Ready queues and throttles")
     b.add("timeseries", "Ready queue depth", [
-        (f"sum by (domain_class) (postline_mta_queue_ready_messages{{{NS}}})", "{{domain_class}}")], "short", w=8)
+        (f"sum by (domain_class) (postline_mta_queue_ready_messages{{{NS}}})", "{{domain_class}}")], "short", w=8,
+        description="Messages fetched from mail.outbound.v1 and waiting for their destination's gate (connections,"
+                    " rate, backoff) or an in-flight slot.")
     b.add("timeseries", "Oldest message age", [
         (f"max by (domain_class) (postline_mta_queue_oldest_age_seconds{{{NS}}})", "{{domain_class}}")], "s", w=8,
-        thresholds=[(None, "green"), (1800, "orange"), (7200, "red")])
+        thresholds=[(None, "green"), (1800, "orange"), (7200, "red")],
+        description="See the PostlineOldestMessageAgeHigh runbook.")
     b.add("timeseries", "Throttle waits", [
         (rate("postline_mta_throttle_waits_total", by="domain_class"), "{{domain_class}}")], "ops", w=8,
-        description="Messages held back by a domain policy's rate or connection limits.")
+        description="Times a destination had mail ready but its policy's rate budget (or backoff) said wait.")
+    b.add("timeseries", "SMTP sessions carrying a message", [
+        (f"sum by (domain_class) (postline_mta_smtp_connections{{{NS}}})", "{{domain_class}}")], "short", w=12,
+        description="Compare with the policy's maxConnections (split over its shards and the pods holding them).")
+    b.add("timeseries", "Paused mail.outbound.v1 partitions", [
+        (f"sum by (pod) (postline_mta_paused_partitions{{{NS}}})", "{{pod}}")], "short", w=12,
+        description="Partitions a pod stopped fetching because their queued mail passed"
+                    " mta.config.maxBufferedMbPerPartition; resumed at half. Sustained pauses show as consumer lag.")
+    b.row("Retry tiers")
+    b.add("timeseries", "Retries scheduled by tier", [
+        (rate("postline_mta_retries_scheduled_total", by="tier"), "{{tier}}")], "ops",
+        description="Deferred messages written to mail.retry.v1.<tier>: the longest tier not longer than the"
+                    " delay the domain policy's retrySchedule asks for.")
+    b.add("timeseries", "Retries forwarded by tier", [
+        (rate("postline_mta_retries_forwarded_total", by="tier"), "{{tier}}")], "ops",
+        description="Messages moved back to mail.outbound.v1 when due. Scheduled without forwarded for longer"
+                    " than the tier means the forwarder (consumer group postline-mta-retry) is not running.")
+    b.row("DKIM")
+    b.add("timeseries", "DKIM signing outcomes", [
+        (rate("postline_mta_dkim_signatures_total", by="outcome"), "{{outcome}}")], "ops", w=16,
+        description="signed; no_key: no key for the From domain or its parents (the message leaves unsigned);"
+                    " no_from / multiple_from: no usable single From address. Empty while no keys are mounted.")
+    b.add("stat", "Unsigned share", [
+        (f'sum(rate(postline_mta_dkim_signatures_total{{{NS}, outcome!="signed"}}[$__rate_interval]))'
+         f" / sum(rate(postline_mta_dkim_signatures_total{{{NS}}}[$__rate_interval]))", "unsigned")],
+        "percentunit", w=8, thresholds=[(None, "green"), (0.001, "orange"), (0.01, "red")],
+        description="See the PostlineDkimUnsignedMail runbook.")
     return b
 
 

@@ -10,11 +10,15 @@
 #   6. schemas        every rendered object against the Kubernetes JSON schemas of each
 #                     supported version (1.30..1.37, strict), custom resources against the
 #                     Prometheus Operator and KEDA models, plus cross-object invariants
-#   7. rules          promtool check rules on the rendered PrometheusRule
-#   8. rule tests     promtool test rules: every alert fires in a unit test
-#   9. runbooks       every alert has a firing test and a runbook section
-#  10. metrics        every metric named by a rule or panel is in metrics-catalogue.yaml, and
-#                     every dashboard query parses (promtool)
+#                     (mounted paths, documented variables, grace periods)
+#   7. policies       every mta policy file the scenarios render, and every example in the ci
+#                     values and docs/operations, parses with the mta's own policy parser
+#                     (jest, deploy/helm/tests/mta-policies.spec.ts; needs the repo's node_modules)
+#   8. rules          promtool check rules on the rendered PrometheusRule
+#   9. rule tests     promtool test rules: every alert fires in a unit test
+#  10. runbooks       every alert has a firing test and a runbook section
+#  11. metrics        every metric named by a rule or panel is in metrics-catalogue.yaml, with the
+#                     labels it has, and every dashboard query parses (promtool)
 #
 # Usage: bash deploy/helm/test.sh            (POSTLINE_CACHE_DIR overrides <repo>/.cache;
 #                                              POSTLINE_HELM_TEST_KEEP=1 keeps the rendered files)
@@ -91,6 +95,15 @@ for values in "$CHART"/ci/*-values.yaml; do
     -f "$values" >"$WORK/rendered/$scenario.yaml"
   printf '%-10s %3d objects\n' "$scenario" "$(grep -c '^kind: ' "$WORK/rendered/$scenario.yaml")"
 done
+# The mta's policy file as each scenario renders it, for the policies step.
+mkdir -p "$WORK/policies"
+"$PY" - "$WORK/rendered" "$WORK/policies" <<'PY'
+import sys, pathlib, yaml
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml")):
+    for o in yaml.safe_load_all(f.read_text()):
+        if o and o["kind"] == "ConfigMap" and o["metadata"]["name"].endswith("-mta-policies"):
+            (pathlib.Path(sys.argv[2]) / f.name).write_text(o["data"]["policies.yaml"])
+PY
 ok
 
 step "package"
@@ -109,7 +122,15 @@ ok
 
 step "schema validation (Kubernetes $KUBE_VERSIONS) and invariants"
 "$PY" "$TESTS/validate-manifests.py" --kube-versions "$KUBE_VERSIONS" \
-  --node-modules "$NODE_MODELS_DIR/node_modules" "$WORK"/rendered/*.yaml
+  --node-modules "$NODE_MODELS_DIR/node_modules" --config-doc "$REPO/docs/configuration.md" "$WORK"/rendered/*.yaml
+ok
+
+step "mta policy files parse with the mta's parser"
+[[ -x "$REPO/node_modules/.bin/jest" ]] || { echo "needs the repository's node_modules (npm ci)" >&2; exit 1; }
+(cd "$REPO" && POSTLINE_RENDERED_POLICIES_DIR="$WORK/policies" FORCE_COLOR=0 \
+  node_modules/.bin/jest deploy/helm/tests/mta-policies.spec.ts --selectProjects unit --verbose) >"$WORK/policies.log" 2>&1 ||
+  { cat "$WORK/policies.log"; exit 1; }
+grep -E '(✓|is accepted)' "$WORK/policies.log" | sed 's/^ *//'
 ok
 
 step "promtool check rules"

@@ -3,8 +3,10 @@
 
     check-metrics.py --rules RULES.yaml --dashboards DIR [--promql-out FILE]
         Every metric a rule or panel uses must be in metrics-catalogue.yaml, and every
-        catalogue entry must be used. With --promql-out, also writes every dashboard
-        query as a recording rule, so that `promtool check rules FILE` parses them all.
+        catalogue entry must be used; a selector on a Postline metric may name only the
+        labels the catalogue lists for it (plus the scrape's target labels). With
+        --promql-out, also writes every dashboard query as a recording rule, so that
+        `promtool check rules FILE` parses them all.
 
     check-metrics.py --rules RULES.yaml --dashboards DIR --live SERVICE=URL [SERVICE=URL...]
         Additionally fetches each running service's /metrics (e.g. mta=http://127.0.0.1:38105/metrics)
@@ -27,6 +29,10 @@ NAME_REGEX = re.compile(r'__name__=~"postline_\(([a-z|]+)\)_([a-z0-9_]+)"')
 QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 METRIC = re.compile(r"(?<![A-Za-z0-9_:])(postline_[a-z0-9_]+|kube_[a-z0-9_]+|up)(?![A-Za-z0-9_:(])")
 HISTOGRAM_SUFFIX = re.compile(r"_(bucket|sum|count)$")
+SELECTOR = re.compile(r"(?<![A-Za-z0-9_:])(postline_[a-z0-9_]+)\{([^}]*)\}")
+MATCHER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)")
+# Labels Prometheus adds to every scraped series (ServiceMonitor target labels).
+TARGET_LABELS = {"namespace", "pod", "job", "instance", "service", "container", "endpoint"}
 
 
 def load_catalogue() -> dict[str, dict]:
@@ -53,6 +59,19 @@ def metrics_in(expr: str, catalogue: dict[str, dict]) -> set[str]:
             name = base
         names.add(name)
     return names
+
+
+def unknown_labels(expr: str, catalogue: dict[str, dict]) -> list[str]:
+    """Labels a selector matches on that its metric does not carry (the series would never match)."""
+    out = []
+    for name, matchers in SELECTOR.findall(QUOTED.sub('""', expr)):
+        base = HISTOGRAM_SUFFIX.sub("", name)
+        entry = catalogue.get(name) or catalogue.get(base)
+        if entry is None:
+            continue
+        allowed = TARGET_LABELS | set(entry.get("labels", [])) | ({"le"} if name.endswith("_bucket") else set())
+        out += [f"{name} has no label {label}" for label in MATCHER.findall(matchers) if label not in allowed]
+    return out
 
 
 def rule_exprs(path: Path) -> list[tuple[str, str]]:
@@ -90,11 +109,12 @@ def main() -> int:
     catalogue = load_catalogue()
     uses: dict[str, list[str]] = {}
     exprs = rule_exprs(args.rules) + dashboard_exprs(args.dashboards)
+    failures = []
     for where, expr in exprs:
         for name in metrics_in(expr, catalogue):
             uses.setdefault(name, []).append(where)
+        failures += [f"{where}: {msg}" for msg in unknown_labels(expr, catalogue)]
 
-    failures = []
     for name, wheres in sorted(uses.items()):
         if name not in catalogue:
             failures.append(f"{name} (used by {wheres[0]}) is not in metrics-catalogue.yaml")

@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """Validates rendered Postline manifests offline.
 
-Usage: validate-manifests.py --kube-versions 1.30,1.33,1.37 RENDERED.yaml...
+Usage: validate-manifests.py --kube-versions 1.30,1.33,1.37 --node-modules DIR
+                             [--config-doc docs/configuration.md] RENDERED.yaml...
 
 1. Schema: every built-in object against the Kubernetes JSON schemas shipped by the
    kubernetes-validate package (strict: unknown fields are errors), for each listed
    Kubernetes version; custom resources (monitoring.coreos.com, keda.sh) through
    validate-crds.mjs, which uses the @kubernetes-models validators.
 2. Invariants that must hold in every scenario, whatever the values: the restricted
-   Pod Security Standard, probes, grace periods longer than the services' drain, no
-   version or chart labels in selectors, every reference (ConfigMap, Service port,
-   scale target, Ingress backend, NetworkPolicy named port) resolving to an object
-   of the same render, and no credentials in ConfigMaps or environment variables.
+   Pod Security Standard, probes, grace periods longer than the services' drain (and
+   the mta's delivery drain inside its shutdown deadline), no version or chart labels
+   in selectors, every reference (ConfigMap, Service port, scale target, Ingress
+   backend, NetworkPolicy named port) resolving to an object of the same render, every
+   file or directory a service is told about (POSTLINE_*_FILE, POSTLINE_*_DIR) mounted
+   into its container (a ConfigMap's file among its keys), every POSTLINE_* variable a
+   documented setting (with --config-doc), and no credentials in ConfigMaps or
+   environment variables.
 
 Prints one line per problem and exits 1 if there was any.
 """
@@ -37,6 +42,17 @@ CRD_GROUPS = ("monitoring.coreos.com/", "keda.sh/")
 UNSTABLE_LABELS = ("helm.sh/chart", "app.kubernetes.io/version", "app.kubernetes.io/managed-by")
 CREDENTIAL_URI = re.compile(r"://[^/@\s:]+:[^/@\s]+@")
 SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|API_KEY)$")
+PATH_SETTING = re.compile(r"^POSTLINE_[A-Z0-9_]+_(FILE|DIR)$")
+DOCUMENTED = re.compile(r"^\| `(POSTLINE_[A-Z0-9_]+)` \|", re.M)
+# Set by the chart for Kafka SASL/TLS although no service's config schema reads them yet
+# (libs/platform/config); reported as a note, not a failure, until the platform does.
+NOT_YET_READ = {
+    "POSTLINE_KAFKA_SASL_MECHANISM", "POSTLINE_KAFKA_SASL_USERNAME_FILE", "POSTLINE_KAFKA_SASL_PASSWORD_FILE",
+    "POSTLINE_KAFKA_TLS", "POSTLINE_KAFKA_TLS_CA_FILE", "POSTLINE_KAFKA_TLS_CERT_FILE", "POSTLINE_KAFKA_TLS_KEY_FILE",
+}
+not_yet_read_seen: set[str] = set()
+# The mta still commits offsets and leaves its consumer groups after the delivery drain.
+MTA_AFTER_DRAIN_MS = 5000
 
 problems: list[str] = []
 
@@ -186,11 +202,53 @@ def check_service_container(cw: str, spec: dict, c: dict, configmaps: dict) -> N
     # The service force-exits 5 s after its grace period; SIGTERM comes after preStop.
     if tgps <= pre_stop + grace_ms / 1000 + 5:
         problem(cw, f"terminationGracePeriodSeconds {tgps} does not cover preStop {pre_stop}s + drain {grace_ms} ms + 5 s")
+    if "POSTLINE_MTA_DRAIN_TIMEOUT_MS" in env:
+        drain_ms = int(env["POSTLINE_MTA_DRAIN_TIMEOUT_MS"])
+        if grace_ms < drain_ms + MTA_AFTER_DRAIN_MS:
+            problem(cw, f"POSTLINE_SHUTDOWN_GRACE_MS {grace_ms} leaves under {MTA_AFTER_DRAIN_MS} ms after the delivery drain ({drain_ms} ms)")
+    check_paths(cw, spec, c, env, configmaps)
     if env.get("POSTLINE_BIND_HOST") in (None, "127.0.0.1", "localhost"):
         problem(cw, "POSTLINE_BIND_HOST must let the kubelet and Services reach the pod")
     ports = {p["name"]: p["containerPort"] for p in c.get("ports", [])}
     if str(ports.get("http")) != env.get("POSTLINE_HTTP_PORT") or str(ports.get("grpc")) != env.get("POSTLINE_GRPC_PORT"):
         problem(cw, "containerPorts http/grpc must equal POSTLINE_HTTP_PORT/POSTLINE_GRPC_PORT")
+
+
+def check_paths(cw: str, spec: dict, c: dict, env: dict, configmaps: dict) -> None:
+    """Every file or directory handed to the service by path is inside one of its mounts."""
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    mounts = [(m["mountPath"].rstrip("/"), volumes.get(m["name"], {})) for m in c.get("volumeMounts", [])]
+    for name, path in sorted(env.items()):
+        if not PATH_SETTING.match(name) or not path:
+            continue
+        inside = [(mp, vol) for mp, vol in mounts if path == mp or path.startswith(mp + "/")]
+        if not inside:
+            problem(cw, f"{name}={path} is not inside any volumeMount of the container")
+            continue
+        mount_path, vol = max(inside, key=lambda x: len(x[0]))
+        rel = path[len(mount_path) + 1:]
+        if name.endswith("_DIR"):
+            if rel:
+                problem(cw, f"{name}={path} should be the mount point {mount_path} itself")
+            continue
+        source = vol.get("configMap") or vol.get("secret") or {}
+        items = source.get("items")
+        if items is not None and rel not in {i["path"] for i in items}:
+            problem(cw, f"{name}={path}: volume {vol.get('name')} projects no file {rel}")
+        elif "configMap" in vol and items is None and rel not in configmaps.get(vol["configMap"]["name"], {}):
+            problem(cw, f"{name}={path}: ConfigMap {vol['configMap']['name']} has no key {rel}")
+
+
+def check_documented(where: str, obj: dict, documented: set[str]) -> None:
+    """A variable the services do not know would be ignored silently; NAME_FILE is NAME read from a file."""
+    for key in (obj.get("data") or {}):
+        if not key.startswith("POSTLINE_"):
+            continue
+        base = key[: -len("_FILE")] if key.endswith("_FILE") and key not in documented else key
+        if key in NOT_YET_READ:
+            not_yet_read_seen.add(key)
+        elif base not in documented:
+            problem(where, f"{key} is not a setting listed in docs/configuration.md")
 
 
 def check_configmap(where: str, obj: dict) -> None:
@@ -276,9 +334,11 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kube-versions", required=True)
     ap.add_argument("--node-modules", required=True)
+    ap.add_argument("--config-doc", type=Path, help="docs/configuration.md: every POSTLINE_* variable must be listed")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     versions = args.kube_versions.split(",")
+    documented = set(DOCUMENTED.findall(args.config_doc.read_text())) if args.config_doc else None
     crds: list[tuple[str, dict]] = []
     total = 0
     for f in args.files:
@@ -300,6 +360,8 @@ def main() -> int:
                 validate_builtin(w, o, versions)
             if o["kind"] == "ConfigMap":
                 check_configmap(w, o)
+                if documented is not None:
+                    check_documented(w, o, documented)
             spec, _ = pod_specs(o)
             if spec is not None:
                 check_pod(w, o, spec, configmaps)
@@ -307,6 +369,8 @@ def main() -> int:
     validate_crds(crds, args.node_modules)
     for p in problems:
         print(f"FAIL {p}")
+    if not_yet_read_seen:
+        print("note: set by the chart, read by no service yet: " + ", ".join(sorted(not_yet_read_seen)))
     print(f"validated {total} objects from {len(args.files)} renders against Kubernetes {', '.join(versions)}"
           f" ({len(crds)} custom resources); {len(problems)} problems")
     return 1 if problems else 0

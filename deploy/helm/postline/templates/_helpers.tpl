@@ -121,7 +121,9 @@ Seconds between SIGTERM and SIGKILL. The service drains for shutdownGraceMs and
 force-exits 5 s after that; the preStop sleep runs before SIGTERM is sent. So
 the floor is preStop + grace + 5 s, and the default adds 10 s on top. An
 explicit value at or below the floor would cut an SMTP transaction short, so
-it stops the render with a message.
+it stops the render with a message. The mta's delivery drain
+(mta.config.drainTimeoutMs) runs inside its shutdownGraceMs (postline.validate
+keeps it 5 s below), so the pod's grace period covers the drain too.
 */}}
 {{- define "postline.terminationGracePeriodSeconds" -}}
 {{- $c := index .root.Values .component -}}
@@ -156,6 +158,11 @@ it stops the render with a message.
 {{- end -}}
 {{- if and .Values.campaign.enabled (not .Values.list.enabled) -}}
 {{- fail "campaign.enabled needs list.enabled: the campaign service streams recipients from the list service" -}}
+{{- end -}}
+{{- with .Values.mta -}}
+{{- if and .enabled (lt (int .shutdownGraceMs) (add (int .config.drainTimeoutMs) 5000)) -}}
+{{- fail (printf "mta.shutdownGraceMs (%d) must be at least mta.config.drainTimeoutMs + 5000 = %d: the mta exits at shutdownGraceMs + 5 s, and after the drain it still commits offsets and leaves its consumer groups" (int .shutdownGraceMs) (add (int .config.drainTimeoutMs) 5000)) -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.campaign.enabled (not .Values.render.enabled) -}}
 {{- fail "campaign.enabled needs render.enabled: the campaign service stores templates in the render service" -}}

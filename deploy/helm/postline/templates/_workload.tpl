@@ -1,8 +1,10 @@
 {{/*
 The objects every Postline service has, defined once. Each component folder
 (templates/<service>/) calls these with (dict "root" $ "component" "<service>")
-and adds what is its own through four hooks it defines in its _<service>.tpl:
+and adds what is its own through five hooks it defines in its _<service>.tpl:
   postline.<service>.env           settings (env var: value) for its ConfigMap
+  postline.<service>.checksums     pod annotations (checksum/<what>: sha256) of files
+                                   the service reads at start, so pods roll when they change
   postline.<service>.ports         extra containerPorts
   postline.<service>.volumes       extra pod volumes
   postline.<service>.volumeMounts  extra container volumeMounts
@@ -195,8 +197,8 @@ spec:
         {{- end }}
       annotations:
         checksum/config: {{ include "postline.configData" . | sha256sum }}
-        {{- if and (eq $c "mta") $root.Values.mta.policies }}
-        checksum/policies: {{ toYaml $root.Values.mta.policies | sha256sum }}
+        {{- with include (printf "postline.%s.checksums" $c) . | trim }}
+        {{- . | nindent 8 }}
         {{- end }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}

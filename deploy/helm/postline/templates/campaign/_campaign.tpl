@@ -10,6 +10,7 @@ POSTLINE_CAMPAIGN_DEFAULT_POOL: {{ $cfg.defaultPool | quote }}
 POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 {{- end }}
 {{- end -}}
+{{- define "postline.campaign.checksums" -}}{{- end -}}
 {{- define "postline.campaign.ports" -}}{{- end -}}
 {{- define "postline.campaign.volumes" -}}{{- end -}}
 {{- define "postline.campaign.volumeMounts" -}}{{- end -}}

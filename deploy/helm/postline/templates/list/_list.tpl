@@ -7,6 +7,7 @@ POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 POSTLINE_LIST_SIGNING_SECRET_FILE: {{ printf "%s/list-signing/%s" (include "postline.secretsDir" .) .root.Values.tracking.signingSecret.key | quote }}
 {{- end }}
 {{- end -}}
+{{- define "postline.list.checksums" -}}{{- end -}}
 {{- define "postline.list.ports" -}}{{- end -}}
 {{/* The key render signs unsubscribe tokens with: list verifies them with the same Secret. */}}
 {{- define "postline.list.volumes" -}}

@@ -11,6 +11,7 @@ POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 POSTLINE_RENDER_SIGNING_SECRET_FILE: {{ printf "%s/render-signing/%s" (include "postline.secretsDir" .) .root.Values.tracking.signingSecret.key | quote }}
 {{- end }}
 {{- end -}}
+{{- define "postline.render.checksums" -}}{{- end -}}
 {{- define "postline.render.ports" -}}{{- end -}}
 {{- define "postline.render.volumes" -}}
 {{- with .root.Values.tracking.signingSecret }}

@@ -12,6 +12,7 @@ POSTLINE_SUBMISSION_TLS_CERT_FILE: {{ printf "%s/submission-tls/tls.crt" (includ
 POSTLINE_SUBMISSION_TLS_KEY_FILE: {{ printf "%s/submission-tls/tls.key" (include "postline.secretsDir" .) | quote }}
 {{- end }}
 {{- end -}}
+{{- define "postline.submission.checksums" -}}{{- end -}}
 {{- define "postline.submission.ports" -}}
 - name: smtp-submission
   containerPort: {{ .root.Values.submission.smtp.containerPorts.submission }}
