@@ -3,3 +3,8 @@ export * from './data-line-guard';
 export * from './message-fixups';
 export * from './envelope-split';
 export * from './credential-secret';
+export * from './client-address';
+export * from './sliding-window';
+export * from './auth-failure-limiter';
+export * from './connection-gate';
+export * from './data-rate';

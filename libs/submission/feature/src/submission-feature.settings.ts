@@ -1,5 +1,7 @@
 // What the submission feature needs from the service's configuration; the
 // service maps its validated environment onto this (see services/submission).
+import type { AuthLimits } from '@postline/submission/domain';
+
 export interface SubmissionFeatureSettings {
   /** Host name in the greeting, Received header and added Message-IDs. */
   hostname: string;
@@ -19,6 +21,23 @@ export interface SubmissionFeatureSettings {
   /** smtp-server's early-talker pause before the greeting; 0 greets at once. */
   greetingDelayMs: number;
   reverseLookup: boolean;
+  /** Sessions at once across both listeners, and per client address (IPv6: per /64). */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** Idle time allowed while the server waits for the client (RFC 5321 4.5.3.2.7: 5 min). */
+  idleTimeoutMs: number;
+  /** Total session time; 0 for none. */
+  maxSessionMs: number;
+  /** Slowest DATA accepted, averaged over each window; 0 disables the check. */
+  minDataRateBytesPerSecond: number;
+  dataRateWindowMs: number;
+  /** Command lines including CRLF (AUTH lines may be 12288, RFC 4954). */
+  maxCommandLineBytes: number;
+  /** Message text lines including CRLF. */
+  maxLineBytes: number;
+  authLimits: AuthLimits;
+  /** POSTLINE_SHUTDOWN_GRACE_MS: the drain on SIGTERM finishes within it. */
+  shutdownGraceMs: number;
 }
 
 export const SUBMISSION_SETTINGS = Symbol('postline.submission.settings');
