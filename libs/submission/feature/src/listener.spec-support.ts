@@ -131,7 +131,7 @@ export async function startSpecListener(
   });
   const handlers = new SubmissionHandlers({
     store,
-    acceptor: new MessageAcceptor(producer, settings.acceptTimeoutMs),
+    acceptor: new MessageAcceptor(producer, { timeoutMs: settings.acceptTimeoutMs }),
     metrics,
     logger,
     guards,

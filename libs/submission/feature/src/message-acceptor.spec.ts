@@ -22,7 +22,9 @@ describe('durable acceptance', () => {
     const sent: Array<[string, OutgoingRecord[]]> = [];
     await new MessageAcceptor(
       producer(async (t, r) => void sent.push([t, r])),
-      1000,
+      {
+        timeoutMs: 1000,
+      },
     ).accept(message);
     expect(sent.map(([t, r]) => [t, r.map((x) => x.key)])).toEqual([
       ['mail.outbound.v1', ['one.test', 'two.test']],
@@ -41,15 +43,46 @@ describe('durable acceptance', () => {
 
   it('fails with a timeout when Kafka does not acknowledge within the bound', async () => {
     const hung = producer(() => new Promise<void>(() => undefined));
-    await expect(new MessageAcceptor(hung, 50).accept(message)).rejects.toBeInstanceOf(
-      AcceptTimeoutError,
-    );
+    await expect(
+      new MessageAcceptor(hung, { timeoutMs: 50 }).accept(message),
+    ).rejects.toBeInstanceOf(AcceptTimeoutError);
   });
 
   it('still resolves once the outbound parts are durable even if the events send fails', async () => {
     const p = producer(async (topic) => {
       if (topic === 'mail.events.v1') throw new Error('events down');
     });
-    await expect(new MessageAcceptor(p, 1000).accept(message)).resolves.toBeUndefined();
+    await expect(
+      new MessageAcceptor(p, { timeoutMs: 1000 }).accept(message),
+    ).resolves.toBeUndefined();
+  });
+
+  it('reports a produce that succeeds after the deadline, whose 451 will cause a duplicate', async () => {
+    let ack: () => void = () => undefined;
+    const slow = producer(() => new Promise<void>((resolve) => (ack = resolve)));
+    const late: Array<[string, boolean]> = [];
+    const acceptor = new MessageAcceptor(slow, {
+      timeoutMs: 20,
+      onLateOutcome: (queueId, produced) => late.push([queueId, produced]),
+    });
+    await expect(acceptor.accept(message)).rejects.toBeInstanceOf(AcceptTimeoutError);
+    expect(late).toEqual([]);
+    ack();
+    await new Promise((r) => setImmediate(r));
+    expect(late).toEqual([['q1', true]]);
+  });
+
+  it('reports a produce that fails after the deadline as not produced', async () => {
+    let fail: (e: Error) => void = () => undefined;
+    const slow = producer(() => new Promise<void>((_, reject) => (fail = reject)));
+    const late: Array<[string, boolean]> = [];
+    const acceptor = new MessageAcceptor(slow, {
+      timeoutMs: 20,
+      onLateOutcome: (queueId, produced) => late.push([queueId, produced]),
+    });
+    await expect(acceptor.accept(message)).rejects.toBeInstanceOf(AcceptTimeoutError);
+    fail(new Error('broker gone'));
+    await new Promise((r) => setImmediate(r));
+    expect(late).toEqual([['q1', false]]);
   });
 });

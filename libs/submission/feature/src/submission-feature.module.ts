@@ -162,12 +162,23 @@ export class SubmissionFeatureModule {
           ) =>
             new SubmissionHandlers({
               store,
-              acceptor: new MessageAcceptor(kafka.producer, settings.acceptTimeoutMs, (err) =>
-                logger.warn(
-                  { event: 'queued_events_lost', err: err.message },
-                  'QUEUED events not produced',
-                ),
-              ),
+              acceptor: new MessageAcceptor(kafka.producer, {
+                timeoutMs: settings.acceptTimeoutMs,
+                onEventsLost: (err) =>
+                  logger.warn(
+                    { event: 'queued_events_lost', err: err.message },
+                    'QUEUED events not produced',
+                  ),
+                onLateOutcome: (queueId, produced) => {
+                  metrics.lateOutcome(produced);
+                  logger.warn(
+                    { event: 'outbound_late_outcome', queueId, produced },
+                    produced
+                      ? 'message produced after the client was answered 451: its retry will duplicate it'
+                      : 'message answered 451 was finally not produced',
+                  );
+                },
+              }),
               metrics,
               logger,
               guards,

@@ -32,6 +32,7 @@ export class SubmissionMetrics {
   private readonly messages: Counter<'result' | 'reason'>;
   private readonly bytes: Counter<string>;
   private readonly accept: Histogram<string>;
+  private readonly late: Counter<'outcome'>;
 
   constructor(
     private readonly metrics: MetricsRegistry,
@@ -69,7 +70,13 @@ export class SubmissionMetrics {
       [],
       [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     );
+    this.late = metrics.counter(
+      'late_produce_total',
+      'Produces that outlived the 451 answer, by outcome (produced: the client retry duplicates it)',
+      ['outcome'],
+    );
     if (activeLockouts) this.lockoutGauge(activeLockouts);
+    for (const outcome of ['produced', 'failed']) this.late.inc({ outcome }, 0);
     for (const listener of ['submission', 'submissions']) this.sessions.inc({ listener }, 0);
     for (const result of ['success', 'failure', 'refused', 'locked']) this.auth.inc({ result }, 0);
     for (const scope of LOCK_SCOPES) this.lockouts.inc({ scope }, 0);
@@ -112,6 +119,10 @@ export class SubmissionMetrics {
     const result: MessageResult = reason === 'QUEUE_UNAVAILABLE' ? 'tempfailed' : 'rejected';
     this.messages.inc({ result, reason });
     if (seconds !== undefined) this.accept.observe(seconds);
+  }
+
+  lateOutcome(produced: boolean): void {
+    this.late.inc({ outcome: produced ? 'produced' : 'failed' });
   }
 
   /** Read at scrape time, so lockouts that ran out disappear without an event. */
