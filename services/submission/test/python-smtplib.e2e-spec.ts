@@ -13,7 +13,7 @@ s.login(os.environ['USER_NAME'], os.environ['SECRET'])
 frm = 'py@' + os.environ['DOMAIN']
 s.mail(frm)
 s.rcpt('someone@one.test')
-code, text = s.data(b'Subject: from smtplib\\r\\n\\r\\nhello\\r\\n')
+code, text = s.data(('From: ' + frm + '\\r\\nSubject: from smtplib\\r\\n\\r\\nhello\\r\\n').encode())
 print(code, text.decode())
 s.quit()
 `;

@@ -8,3 +8,5 @@ export * from './sliding-window';
 export * from './auth-failure-limiter';
 export * from './connection-gate';
 export * from './data-rate';
+export * from './header-from';
+export * from './credential-rates';

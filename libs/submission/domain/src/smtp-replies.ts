@@ -26,9 +26,14 @@ export const SmtpReplies = {
     enhanced: '5.7.1',
     text: 'From header address not allowed for this credential',
   },
+  FROM_HEADER_INVALID: {
+    code: 550,
+    enhanced: '5.6.0',
+    text: 'A message needs exactly one From header field with an address (RFC 5322 3.6)',
+  },
   RATE_LIMITED: {
     code: 450,
-    enhanced: '4.7.0',
+    enhanced: '4.7.1',
     text: 'Sending rate limit of this credential reached, try again later',
   },
   TOO_MANY_RECIPIENTS: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },

@@ -14,7 +14,7 @@ async function midData(port: number): Promise<RawPeer> {
   await peer.command('MAIL FROM:<a@example.com>');
   await peer.command('RCPT TO:<b@one.test>');
   expect(await peer.command('DATA')).toMatch(/^354 /);
-  peer.write('Subject: in flight\r\n\r\nfirst half\r\n');
+  peer.write('From: a@example.com\r\nSubject: in flight\r\n\r\nfirst half\r\n');
   return peer;
 }
 

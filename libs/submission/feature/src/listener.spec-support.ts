@@ -9,6 +9,7 @@ import type { DurableProducer } from '@postline/platform/kafka';
 import {
   AuthFailureLimiter,
   ConnectionGate,
+  CredentialRates,
   hashSecret,
   type SecretHash,
 } from '@postline/submission/domain';
@@ -50,6 +51,8 @@ export const specSettings: SubmissionFeatureSettings = {
     failureDelayMs: 0,
     maxFailureDelayMs: 0,
   },
+  messagesPerMinute: 10_000,
+  recipientsPerMinute: 100_000,
   shutdownGraceMs: 5000,
 };
 
@@ -108,12 +111,17 @@ export async function startSpecListener(
       allowInsecureAuth: settings.allowInsecureAuth,
       maxRecipients: settings.maxRecipients,
       maxCommandLineBytes: settings.maxCommandLineBytes,
+      rates: {
+        messagesPerMinute: settings.messagesPerMinute,
+        recipientsPerMinute: settings.recipientsPerMinute,
+      },
     },
     new ConnectionGate({
       maxConnections: settings.maxConnections,
       maxConnectionsPerClient: settings.maxConnectionsPerIp,
     }),
     new AuthFailureLimiter(settings.authLimits),
+    new CredentialRates(),
   );
   const metrics = new SubmissionMetrics(registry, () => guards.authLimiter.activeLockouts());
   const supervisor = new SessionSupervisor({

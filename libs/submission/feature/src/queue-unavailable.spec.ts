@@ -18,6 +18,7 @@ describe('queue unavailable', () => {
           'MAIL FROM:<a@example.com>',
           'RCPT TO:<b@one.test>',
           'DATA',
+          'From: a@example.com',
           'Subject: x',
           '',
           'hello',

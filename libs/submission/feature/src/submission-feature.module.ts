@@ -16,7 +16,7 @@ import type { MetricsRegistry } from '@postline/platform/metrics';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { AuthFailureLimiter, ConnectionGate } from '@postline/submission/domain';
+import { AuthFailureLimiter, ConnectionGate, CredentialRates } from '@postline/submission/domain';
 import { CredentialStore } from './credential.store';
 import { CredentialsController } from './credentials.controller';
 import { MessageAcceptor } from './message-acceptor';
@@ -118,12 +118,17 @@ export class SubmissionFeatureModule {
                 allowInsecureAuth: settings.allowInsecureAuth,
                 maxRecipients: settings.maxRecipients,
                 maxCommandLineBytes: settings.maxCommandLineBytes,
+                rates: {
+                  messagesPerMinute: settings.messagesPerMinute,
+                  recipientsPerMinute: settings.recipientsPerMinute,
+                },
               },
               new ConnectionGate({
                 maxConnections: settings.maxConnections,
                 maxConnectionsPerClient: settings.maxConnectionsPerIp,
               }),
               new AuthFailureLimiter(settings.authLimits),
+              new CredentialRates(),
             ),
         },
         {

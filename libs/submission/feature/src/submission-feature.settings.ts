@@ -36,6 +36,9 @@ export interface SubmissionFeatureSettings {
   /** Message text lines including CRLF. */
   maxLineBytes: number;
   authLimits: AuthLimits;
+  /** Per-credential rates: the most a credential may have, and its default. */
+  messagesPerMinute: number;
+  recipientsPerMinute: number;
   /** POSTLINE_SHUTDOWN_GRACE_MS: the drain on SIGTERM finishes within it. */
   shutdownGraceMs: number;
 }

@@ -1,4 +1,4 @@
-import { AuthFailureLimiter, ConnectionGate } from '@postline/submission/domain';
+import { AuthFailureLimiter, ConnectionGate, CredentialRates } from '@postline/submission/domain';
 import type { SMTPServerSession } from 'smtp-server';
 import {
   SubmissionGuards,
@@ -11,6 +11,7 @@ const policy: GuardPolicy = {
   allowInsecureAuth: false,
   maxRecipients: 100,
   maxCommandLineBytes: 512,
+  rates: { messagesPerMinute: 3, recipientsPerMinute: 4 },
 };
 const authLimits = {
   windowMs: 60_000,
@@ -25,6 +26,7 @@ function guardsWith(over: Partial<GuardPolicy> = {}, maxConnections = 10): Submi
     { ...policy, ...over },
     new ConnectionGate({ maxConnections, maxConnectionsPerClient: 2 }),
     new AuthFailureLimiter(authLimits),
+    new CredentialRates(() => 0),
   );
 }
 function checkGuards(check: GuardCheck, over: Partial<GuardPolicy> = policy) {
@@ -44,6 +46,12 @@ const session = (over: Partial<SMTPServerSession> & { rcpts?: number }): SMTPSer
   }) as unknown as SMTPServerSession;
 
 const codeOf = (e: Error | undefined) => e?.message.split(' ')[0];
+const dataEnd = {
+  phase: 'DATA_END' as const,
+  session: session({ user }),
+  message: Buffer.from('From: App <app@example.com>\r\nSubject: x\r\n\r\nbody\r\n'),
+  sizeExceeded: false,
+};
 
 describe('submission guard dispatcher', () => {
   it('refuses AUTH on a cleartext session with 538 5.7.11 unless insecure auth is allowed', () => {
@@ -93,27 +101,23 @@ describe('submission guard dispatcher', () => {
 
   it('refuses oversize data with 552 5.3.4 before looking at line endings', () => {
     const r = checkGuards(
-      { phase: 'DATA_END', sizeExceeded: true, violation: { kind: 'BARE_LF', offset: 1 } },
+      { ...dataEnd, sizeExceeded: true, violation: { kind: 'BARE_LF', offset: 1 } },
       policy,
     );
     expect([r?.responseCode, codeOf(r)]).toEqual([552, '5.3.4']);
   });
 
   it('refuses data with a bare LF with 550 5.5.2', () => {
-    const r = checkGuards(
-      { phase: 'DATA_END', sizeExceeded: false, violation: { kind: 'BARE_LF', offset: 1 } },
-      policy,
-    );
+    const r = checkGuards({ ...dataEnd, violation: { kind: 'BARE_LF', offset: 1 } }, policy);
     expect([r?.responseCode, codeOf(r)]).toEqual([550, '5.5.2']);
   });
 
   it('refuses a message with a line over 1000 octets with 500 5.5.2, after smuggling', () => {
-    const long = checkGuards({ phase: 'DATA_END', sizeExceeded: false, longLine: { offset: 0 } });
+    const long = checkGuards({ ...dataEnd, longLine: { offset: 0 } });
     expect([long?.responseCode, codeOf(long)]).toEqual([500, '5.5.2']);
     expect(long?.reason).toBe('DATA_LINE_TOO_LONG');
     const both = checkGuards({
-      phase: 'DATA_END',
-      sizeExceeded: false,
+      ...dataEnd,
       longLine: { offset: 0 },
       violation: { kind: 'NUL', offset: 3 },
     });
@@ -176,5 +180,56 @@ describe('submission guard dispatcher', () => {
       outcome: { delayMs: 0, lockout: 'client' },
     });
     expect([locked?.responseCode, codeOf(locked)]).toEqual([421, '4.7.0']);
+  });
+
+  it('accepts a message whose From is in the credential domains', () => {
+    expect(checkGuards(dataEnd)).toBeUndefined();
+  });
+
+  it('refuses a From outside the credential domains with 550 5.7.1 naming the domain', () => {
+    const r = checkGuards({
+      ...dataEnd,
+      message: Buffer.from('From: boss@evil.test\r\n\r\nbody\r\n'),
+    });
+    expect(r?.message).toBe(
+      '5.7.1 From header address not allowed for this credential (From domain evil.test is not a sender domain of this credential)',
+    );
+    expect(r?.responseCode).toBe(550);
+  });
+
+  it('refuses a message without a From field with 550 5.6.0', () => {
+    const r = checkGuards({ ...dataEnd, message: Buffer.from('Subject: x\r\n\r\nbody\r\n') });
+    expect([r?.responseCode, codeOf(r), r?.reason]).toEqual([550, '5.6.0', 'FROM_HEADER_INVALID']);
+  });
+
+  it('answers 450 4.7.1 at MAIL once the credential sent its messages for the minute', () => {
+    const guards = guardsWith();
+    const s = session({ user });
+    const mail = { phase: 'MAIL', session: s, mailFrom: 'a@example.com' } as const;
+    for (let i = 0; i < 3; i++) {
+      expect(guards.check(mail)).toBeUndefined();
+      guards.rates.recordAccepted('default/app', 1);
+    }
+    const r = guards.check(mail);
+    expect([r?.responseCode, codeOf(r), r?.reason]).toEqual([450, '4.7.1', 'RATE_LIMITED']);
+    expect(r?.message).toMatch(/\(3 messages per minute\)$/);
+  });
+
+  it('answers 450 4.7.1 at RCPT when this recipient would pass the per-minute recipient rate', () => {
+    const guards = guardsWith();
+    const roomy = { ...user, maxRecipients: 100 };
+    guards.rates.recordAccepted('default/app', 2);
+    expect(
+      guards.check({ phase: 'RCPT', session: session({ user: roomy, rcpts: 1 }) }),
+    ).toBeUndefined();
+    const r = guards.check({ phase: 'RCPT', session: session({ user: roomy, rcpts: 2 }) });
+    expect([r?.responseCode, r?.reason]).toEqual([450, 'RATE_LIMITED']);
+  });
+
+  it("holds a credential to its own lower rate, never above the server's", () => {
+    const guards = guardsWith();
+    expect(guards.limitsOf({ ...user, messagesPerMinute: 1 }).messagesPerMinute).toBe(1);
+    expect(guards.limitsOf({ ...user, messagesPerMinute: 99 }).messagesPerMinute).toBe(3);
+    expect(guards.limitsOf(user)).toEqual({ messagesPerMinute: 3, recipientsPerMinute: 4 });
   });
 });

@@ -2,13 +2,18 @@
 // phase (connect, each command line, AUTH, MAIL, RCPT, end of DATA) asks it for
 // a verdict — undefined to go on, or a refusal from the reply catalogue — so
 // policy lives in one place and the phase handlers stay plain. The state the
-// verdicts read (session counts, AUTH failures) lives in the gate and limiter
-// it holds; handlers record into those and ask here what to answer.
+// verdicts read (session counts, AUTH failures, sending rates) lives in the
+// gate, limiter and rates it holds; handlers record into those and ask here
+// what to answer.
 import {
   AuthFailureLimiter,
+  checkHeaderFrom,
   ConnectionGate,
+  CredentialRates,
+  headerFromRefusalDetail,
   SmtpRefusal,
   senderAllowed,
+  type RateLimits,
   type DataViolation,
   type FailureOutcome,
   type LongLine,
@@ -21,6 +26,9 @@ export interface SubmissionUser {
   tenantId: string;
   allowedSenderDomains: string[];
   maxRecipients: number;
+  /** The credential's own rates; absent means the server's. */
+  messagesPerMinute?: number;
+  recipientsPerMinute?: number;
 }
 
 /** RFC 4954 §4: an AUTH command line (with its initial response) may be 12288 octets. */
@@ -34,17 +42,32 @@ export type GuardCheck =
   | { phase: 'AUTH_FAILED'; outcome: FailureOutcome }
   | { phase: 'MAIL'; session: SMTPServerSession; mailFrom: string }
   | { phase: 'RCPT'; session: SMTPServerSession }
-  | { phase: 'DATA_END'; sizeExceeded: boolean; violation?: DataViolation; longLine?: LongLine };
+  | {
+      phase: 'DATA_END';
+      session: SMTPServerSession;
+      /** The message as received (truncated when sizeExceeded). */
+      message: Buffer;
+      sizeExceeded: boolean;
+      violation?: DataViolation;
+      longLine?: LongLine;
+    };
 
 export interface GuardPolicy {
   allowInsecureAuth: boolean;
   maxRecipients: number;
   /** RFC 5321 4.5.3.1.4: 512 octets including CRLF. */
   maxCommandLineBytes: number;
+  /** The most any credential may send per minute (and the default of one that sets nothing). */
+  rates: RateLimits;
 }
 
 export function userOf(session: SMTPServerSession): SubmissionUser | undefined {
   return session.user as SubmissionUser | undefined;
+}
+
+/** The key a credential's sending rates count under. */
+export function rateKey(user: SubmissionUser): string {
+  return `${user.tenantId}/${user.username}`;
 }
 
 export class SubmissionGuards {
@@ -52,6 +75,7 @@ export class SubmissionGuards {
     readonly policy: GuardPolicy,
     readonly gate: ConnectionGate,
     readonly authLimiter: AuthFailureLimiter,
+    readonly rates: CredentialRates,
   ) {}
 
   check(check: GuardCheck): SmtpRefusal | undefined {
@@ -66,21 +90,52 @@ export class SubmissionGuards {
         return this.auth(check.session, check.client, check.username);
       case 'AUTH_FAILED':
         return new SmtpRefusal(check.outcome.lockout ? 'AUTH_LOCKED' : 'AUTH_FAILED');
-      case 'MAIL': {
-        const user = userOf(check.session);
-        if (!user) return new SmtpRefusal('AUTH_REQUIRED');
-        return senderAllowed(check.mailFrom, user.allowedSenderDomains)
-          ? undefined
-          : new SmtpRefusal('SENDER_NOT_ALLOWED');
-      }
+      case 'MAIL':
+        return this.mail(check.session, check.mailFrom);
       case 'RCPT':
         return this.rcpt(check.session);
       case 'DATA_END':
-        // Size first (the body was not kept), then smuggling, then line length.
-        if (check.sizeExceeded) return new SmtpRefusal('MESSAGE_TOO_BIG');
-        if (check.violation) return new SmtpRefusal('BARE_LF');
-        return check.longLine ? new SmtpRefusal('DATA_LINE_TOO_LONG') : undefined;
+        return this.dataEnd(check);
     }
+  }
+
+  /** The rates that hold for this user: its own, never above the server's. */
+  limitsOf(user: SubmissionUser): RateLimits {
+    const ceiling = this.policy.rates;
+    return {
+      messagesPerMinute: Math.min(
+        user.messagesPerMinute ?? ceiling.messagesPerMinute,
+        ceiling.messagesPerMinute,
+      ),
+      recipientsPerMinute: Math.min(
+        user.recipientsPerMinute ?? ceiling.recipientsPerMinute,
+        ceiling.recipientsPerMinute,
+      ),
+    };
+  }
+
+  private mail(session: SMTPServerSession, mailFrom: string): SmtpRefusal | undefined {
+    const user = userOf(session);
+    if (!user) return new SmtpRefusal('AUTH_REQUIRED');
+    if (!senderAllowed(mailFrom, user.allowedSenderDomains))
+      return new SmtpRefusal('SENDER_NOT_ALLOWED');
+    const limits = this.limitsOf(user);
+    return this.rates.messageAllowed(rateKey(user), limits)
+      ? undefined
+      : new SmtpRefusal('RATE_LIMITED', `(${limits.messagesPerMinute} messages per minute)`);
+  }
+
+  private dataEnd(check: Extract<GuardCheck, { phase: 'DATA_END' }>): SmtpRefusal | undefined {
+    // Size first (the body was not kept), then smuggling, then line length, then authorship.
+    if (check.sizeExceeded) return new SmtpRefusal('MESSAGE_TOO_BIG');
+    if (check.violation) return new SmtpRefusal('BARE_LF');
+    if (check.longLine) return new SmtpRefusal('DATA_LINE_TOO_LONG');
+    const user = userOf(check.session);
+    if (!user) return new SmtpRefusal('AUTH_REQUIRED');
+    const from = checkHeaderFrom(check.message, user.allowedSenderDomains);
+    if (from.ok) return undefined;
+    const reason = from.why === 'not-allowed' ? 'FROM_HEADER_NOT_ALLOWED' : 'FROM_HEADER_INVALID';
+    return new SmtpRefusal(reason, headerFromRefusalDetail(from));
   }
 
   private connect(client: string): SmtpRefusal | undefined {
@@ -108,8 +163,11 @@ export class SubmissionGuards {
     const user = userOf(session);
     if (!user) return new SmtpRefusal('AUTH_REQUIRED');
     const limit = Math.min(user.maxRecipients, this.policy.maxRecipients);
-    return session.envelope.rcptTo.length >= limit
-      ? new SmtpRefusal('TOO_MANY_RECIPIENTS', `(limit ${limit})`)
-      : undefined;
+    const pending = session.envelope.rcptTo.length;
+    if (pending >= limit) return new SmtpRefusal('TOO_MANY_RECIPIENTS', `(limit ${limit})`);
+    const limits = this.limitsOf(user);
+    return this.rates.recipientAllowed(rateKey(user), limits, pending)
+      ? undefined
+      : new SmtpRefusal('RATE_LIMITED', `(${limits.recipientsPerMinute} recipients per minute)`);
   }
 }

@@ -27,7 +27,7 @@ import type {
 } from 'smtp-server';
 import type { CredentialStore } from './credential.store';
 import type { MessageAcceptor } from './message-acceptor';
-import { userOf, type SubmissionGuards, type SubmissionUser } from './submission-guards';
+import { rateKey, userOf, type SubmissionGuards, type SubmissionUser } from './submission-guards';
 import type { SubmissionMetrics } from './submission.metrics';
 
 type Done = (err?: Error | null) => void;
@@ -115,8 +115,11 @@ export class SubmissionHandlers {
       if (bytes <= this.deps.maxMessageBytes) chunks.push(chunk);
     });
     guard.on('end', () => {
+      const message = Buffer.concat(chunks);
       const refusal = this.deps.guards.check({
         phase: 'DATA_END',
+        session,
+        message,
         sizeExceeded: stream.sizeExceeded,
         violation: guard.violation,
         longLine: guard.longLine,
@@ -135,7 +138,7 @@ export class SubmissionHandlers {
         );
         return done(refusal);
       }
-      void this.acceptMessage(Buffer.concat(chunks), session, done);
+      void this.acceptMessage(message, session, done);
     });
   }
 
@@ -184,6 +187,7 @@ export class SubmissionHandlers {
       );
       return done(new SmtpRefusal('QUEUE_UNAVAILABLE'));
     }
+    this.deps.guards.rates.recordAccepted(rateKey(user), session.envelope.rcptTo.length);
     this.deps.metrics.accepted(raw.length, seconds());
     this.deps.logger.info(
       {
@@ -216,6 +220,8 @@ export class SubmissionHandlers {
       tenantId: cred.tenantId,
       allowedSenderDomains: cred.allowedSenderDomains,
       maxRecipients: cred.maxRecipients,
+      messagesPerMinute: cred.messagesPerMinute,
+      recipientsPerMinute: cred.recipientsPerMinute,
     };
   }
 }

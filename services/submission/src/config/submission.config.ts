@@ -158,6 +158,18 @@ export const submissionConfigSchema = {
     default: '500',
     doc: 'Delay before answering a failed AUTH; doubles with each further failure of the client in the window',
   },
+  POSTLINE_SUBMISSION_MESSAGES_PER_MINUTE: {
+    kind: 'int',
+    min: 1,
+    default: '1000',
+    doc: 'Most messages a credential may have accepted per minute (its default too; a credential may set a lower one); more get 450 4.7.1 at MAIL',
+  },
+  POSTLINE_SUBMISSION_RECIPIENTS_PER_MINUTE: {
+    kind: 'int',
+    min: 1,
+    default: '10000',
+    doc: 'Most recipients a credential may have accepted per minute (its default too; a credential may set a lower one); more get 450 4.7.1 at RCPT',
+  },
   POSTLINE_SUBMISSION_AUTH_FAILURE_MAX_DELAY_MS: {
     kind: 'int',
     min: 0,
@@ -199,6 +211,8 @@ export function submissionFeatureSettings(c: SubmissionConfig): SubmissionFeatur
       failureDelayMs: c.POSTLINE_SUBMISSION_AUTH_FAILURE_DELAY_MS,
       maxFailureDelayMs: c.POSTLINE_SUBMISSION_AUTH_FAILURE_MAX_DELAY_MS,
     },
+    messagesPerMinute: c.POSTLINE_SUBMISSION_MESSAGES_PER_MINUTE,
+    recipientsPerMinute: c.POSTLINE_SUBMISSION_RECIPIENTS_PER_MINUTE,
     shutdownGraceMs: c.POSTLINE_SHUTDOWN_GRACE_MS,
   };
 }

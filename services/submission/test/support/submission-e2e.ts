@@ -61,9 +61,15 @@ export function selfSignedCert(): { certFile: string; keyFile: string } {
 export type SubmissionProcess = Omit<SubmissionUnderTest, 'kafka' | 'outbound'>;
 
 /** The service with a fresh credential, on the shared Kafka unless POSTLINE_KAFKA_BROKERS is given. */
+export interface CredentialOptions {
+  maxRecipients?: number;
+  messagesPerMinute?: number;
+  recipientsPerMinute?: number;
+}
+
 export async function startSubmissionProcess(
   extraEnv: Record<string, string> = {},
-  credential: { maxRecipients?: number } = {},
+  credential: CredentialOptions = {},
 ): Promise<SubmissionProcess> {
   const { certFile, keyFile } = selfSignedCert();
   const [smtpPort, smtpsPort] = await freePorts(2);
@@ -108,7 +114,7 @@ export async function startSubmissionProcess(
 
 export async function startSubmission(
   extraEnv: Record<string, string> = {},
-  credential: { maxRecipients?: number } = {},
+  credential: CredentialOptions = {},
 ): Promise<SubmissionUnderTest> {
   const proc = await startSubmissionProcess(extraEnv, credential);
   const kafka = new Kafka({
