@@ -17,7 +17,10 @@ import type { CredentialRecord, CredentialStore } from './credential.store';
 import { MessageAcceptor } from './message-acceptor';
 import { SessionSupervisor } from './session-supervisor';
 import { SubmissionListener } from './smtp-listener';
-import type { SubmissionFeatureSettings } from './submission-feature.settings';
+import {
+  effectiveMessageLimit,
+  type SubmissionFeatureSettings,
+} from './submission-feature.settings';
 import { SubmissionGuards } from './submission-guards';
 import { SubmissionHandlers } from './submission-session.handlers';
 import { SubmissionMetrics } from './submission.metrics';
@@ -31,6 +34,7 @@ export const specSettings: SubmissionFeatureSettings = {
   tlsKeyFile: '',
   allowInsecureAuth: true,
   maxMessageBytes: 10000,
+  maxRecordBytes: 1_000_000,
   maxRecipients: 100,
   acceptTimeoutMs: 1000,
   greetingDelayMs: 0,
@@ -139,12 +143,15 @@ export async function startSpecListener(
   });
   const handlers = new SubmissionHandlers({
     store,
-    acceptor: new MessageAcceptor(producer, { timeoutMs: settings.acceptTimeoutMs }),
+    acceptor: new MessageAcceptor(producer, {
+      timeoutMs: settings.acceptTimeoutMs,
+      maxRecordBytes: settings.maxRecordBytes,
+    }),
     metrics,
     logger,
     guards,
     hostname: settings.hostname,
-    maxMessageBytes: settings.maxMessageBytes,
+    maxMessageBytes: effectiveMessageLimit(settings),
     maxLineBytes: settings.maxLineBytes,
     verifySecret: opts.verifySecret,
   });

@@ -12,7 +12,10 @@ import type { LibraryConnection } from './supervised-connection';
 import { MAX_AUTH_LINE_BYTES } from './submission-guards';
 import type { SubmissionHandlers } from './submission-session.handlers';
 import type { ListenerKind } from './submission.metrics';
-import type { SubmissionFeatureSettings } from './submission-feature.settings';
+import {
+  effectiveMessageLimit,
+  type SubmissionFeatureSettings,
+} from './submission-feature.settings';
 
 interface LibraryServer {
   connect(socket: Socket, socketOptions: unknown): void;
@@ -79,7 +82,7 @@ export class SubmissionListener {
       disabledCommands: tls ? [] : ['STARTTLS'],
       authMethods: ['PLAIN', 'LOGIN'],
       allowInsecureAuth: settings.allowInsecureAuth,
-      size: settings.maxMessageBytes,
+      size: effectiveMessageLimit(settings),
       disableReverseLookup: !settings.reverseLookup,
       hideDSN: true,
       hideENHANCEDSTATUSCODES: false,

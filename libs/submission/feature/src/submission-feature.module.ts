@@ -22,7 +22,11 @@ import { CredentialsController } from './credentials.controller';
 import { MessageAcceptor } from './message-acceptor';
 import { SubmissionListener } from './smtp-listener';
 import { SessionSupervisor } from './session-supervisor';
-import { SUBMISSION_SETTINGS, type SubmissionFeatureSettings } from './submission-feature.settings';
+import {
+  effectiveMessageLimit,
+  SUBMISSION_SETTINGS,
+  type SubmissionFeatureSettings,
+} from './submission-feature.settings';
 import { SubmissionGuards } from './submission-guards';
 import { SubmissionHandlers } from './submission-session.handlers';
 import { SubmissionMetrics } from './submission.metrics';
@@ -169,6 +173,7 @@ export class SubmissionFeatureModule {
               store,
               acceptor: new MessageAcceptor(kafka.producer, {
                 timeoutMs: settings.acceptTimeoutMs,
+                maxRecordBytes: settings.maxRecordBytes,
                 onEventsLost: (err) =>
                   logger.warn(
                     { event: 'queued_events_lost', err: err.message },
@@ -188,7 +193,7 @@ export class SubmissionFeatureModule {
               logger,
               guards,
               hostname: settings.hostname,
-              maxMessageBytes: settings.maxMessageBytes,
+              maxMessageBytes: effectiveMessageLimit(settings),
               maxLineBytes: settings.maxLineBytes,
             }),
         },

@@ -14,7 +14,10 @@ export interface SubmissionFeatureSettings {
   tlsKeyFile: string;
   /** Tests only: AUTH over an unencrypted connection. */
   allowInsecureAuth: boolean;
+  /** Largest message as configured; see effectiveMessageLimit for the one enforced. */
   maxMessageBytes: number;
+  /** Largest record the outbound topic takes (Kafka message.max.bytes / max.message.bytes). */
+  maxRecordBytes: number;
   maxRecipients: number;
   /** Bound on the Kafka acknowledgement before answering 451 4.3.0. */
   acceptTimeoutMs: number;
@@ -44,3 +47,14 @@ export interface SubmissionFeatureSettings {
 }
 
 export const SUBMISSION_SETTINGS = Symbol('postline.submission.settings');
+
+/** Room in a record for the envelope, the fix-up headers and the protobuf framing. */
+export const RECORD_HEADROOM_BYTES = 32 * 1024;
+
+/**
+ * The message size enforced and advertised as SIZE: the setting, but never more
+ * than one Kafka record holds, since a larger message could only ever get 451.
+ */
+export function effectiveMessageLimit(s: SubmissionFeatureSettings): number {
+  return Math.min(s.maxMessageBytes, s.maxRecordBytes - RECORD_HEADROOM_BYTES);
+}

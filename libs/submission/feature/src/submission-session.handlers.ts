@@ -26,7 +26,7 @@ import type {
   SMTPServerSession,
 } from 'smtp-server';
 import type { CredentialStore } from './credential.store';
-import type { MessageAcceptor } from './message-acceptor';
+import { RecordTooLargeError, type MessageAcceptor } from './message-acceptor';
 import { rateKey, userOf, type SubmissionGuards, type SubmissionUser } from './submission-guards';
 import type { SubmissionMetrics } from './submission.metrics';
 
@@ -175,6 +175,10 @@ export class SubmissionHandlers {
         receivedAt,
       });
     } catch (e) {
+      if (e instanceof RecordTooLargeError) {
+        this.deps.metrics.refused('MESSAGE_TOO_BIG', seconds());
+        return done(new SmtpRefusal('MESSAGE_TOO_BIG', '(larger than one queue record)'));
+      }
       this.deps.metrics.refused('QUEUE_UNAVAILABLE', seconds());
       this.deps.logger.warn(
         {

@@ -54,7 +54,13 @@ export const submissionConfigSchema = {
     kind: 'int',
     min: 1024,
     default: '26214400',
-    doc: 'Largest message accepted (advertised as SIZE; larger gets 552 5.3.4)',
+    doc: 'Largest message accepted (advertised as SIZE; larger gets 552 5.3.4), at most POSTLINE_SUBMISSION_MAX_RECORD_BYTES less 32 KiB',
+  },
+  POSTLINE_SUBMISSION_MAX_RECORD_BYTES: {
+    kind: 'int',
+    min: 65536,
+    default: '1000000',
+    doc: 'Largest record the outbound topic takes (Kafka message.max.bytes / max.message.bytes); messages are limited to this less 32 KiB, whatever POSTLINE_SUBMISSION_MAX_MESSAGE_BYTES says',
   },
   POSTLINE_SUBMISSION_MAX_RECIPIENTS: {
     kind: 'int',
@@ -191,6 +197,7 @@ export function submissionFeatureSettings(c: SubmissionConfig): SubmissionFeatur
     tlsKeyFile: c.POSTLINE_SUBMISSION_TLS_KEY_FILE,
     allowInsecureAuth: c.POSTLINE_SUBMISSION_ALLOW_INSECURE_AUTH,
     maxMessageBytes: c.POSTLINE_SUBMISSION_MAX_MESSAGE_BYTES,
+    maxRecordBytes: c.POSTLINE_SUBMISSION_MAX_RECORD_BYTES,
     maxRecipients: c.POSTLINE_SUBMISSION_MAX_RECIPIENTS,
     acceptTimeoutMs: c.POSTLINE_SUBMISSION_ACCEPT_TIMEOUT_MS,
     greetingDelayMs: c.POSTLINE_SUBMISSION_GREETING_DELAY_MS,

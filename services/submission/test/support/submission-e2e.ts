@@ -122,7 +122,10 @@ export async function startSubmission(
     clientId: 'e2e-submission',
     logLevel: logLevel.NOTHING,
   });
-  const outbound = await TopicTap.open(kafka, Topics.outbound);
+  const outbound = await TopicTap.open(kafka, Topics.outbound).catch(async (e: unknown) => {
+    await proc.stop();
+    throw e;
+  });
   return {
     ...proc,
     kafka,
