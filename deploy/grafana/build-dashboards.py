@@ -249,6 +249,16 @@ def submission() -> Board:
     b.add("timeseries", "AUTH attempts by result", [
         (rate("postline_submission_auth_attempts_total", by="result"), "{{result}}")], "ops", w=8,
         description="A surge of failures is a password-guessing attack; see the PostlineSubmissionAuthFailureSpike runbook.")
+    b.add("timeseries", "Sessions refused at the greeting", [
+        (rate("postline_submission_sessions_refused_total", by="reason"), "{{reason}}")], "ops", w=8,
+        description="421 instead of a greeting: connection bounds, a locked-out address, shutdown.")
+    b.add("timeseries", "Sessions ended by the server", [
+        (rate("postline_submission_sessions_terminated_total", by="reason"), "{{reason}}")], "ops", w=8,
+        description="421 mid-session: idle or total time, slow DATA, AUTH lockout, shutdown.")
+    b.add("timeseries", "AUTH lockouts", [
+        (rate("postline_submission_auth_lockouts_total", by="scope"), "started {{scope}}"),
+        (f"sum by (scope) (postline_submission_auth_lockouts_active{{{NS}}})", "in force {{scope}}")], "short", w=8,
+        description="Addresses and usernames locked out after repeated AUTH failures.")
     b.row("Messages")
     b.add("timeseries", "Messages by result", [
         (rate("postline_submission_messages_total", by="result"), "{{result}}")], "ops", w=8)
@@ -257,6 +267,9 @@ def submission() -> Board:
     b.add("timeseries", "Accepted bytes", [
         (rate("postline_submission_message_bytes_total"), "bytes/s")], "Bps", w=8)
     b.add("timeseries", "Final dot to 250 (durable acceptance)", quantiles("postline_submission_accept_seconds"), "s", w=12)
+    b.add("timeseries", "Produces that outlived a 451", [
+        (rate("postline_submission_late_produce_total", by="outcome"), "{{outcome}}")], "ops", w=12,
+        description="produced: on the queue although the client was told 451, so its retry duplicates it.")
     b.add("timeseries", "CPU and memory", [
         ("sum(rate(postline_submission_process_cpu_seconds_total{%s}[$__rate_interval]))" % NS, "CPU cores"),
         ("sum(postline_submission_process_resident_memory_bytes{%s}) / 1e9" % NS, "RSS (GB)"),

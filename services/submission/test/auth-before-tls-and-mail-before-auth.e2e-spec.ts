@@ -18,7 +18,7 @@ describe('submission dialogue order', () => {
     const c = await SmtpLineClient.connect(sut.smtpPort);
     expect(await c.reply()).toMatch(/^220 submit\.postline\.test /);
     const ehlo = await c.command('EHLO client.test');
-    expect(ehlo).toMatch(/^250[- ]SIZE 26214400$/m);
+    expect(ehlo).toMatch(/^250[- ]SIZE 967232$/m);
     expect(ehlo).toMatch(/^250[- ]ENHANCEDSTATUSCODES$/m);
     expect(ehlo).toMatch(/^250[- ]STARTTLS$/m);
     expect(ehlo).not.toMatch(/DSN/);

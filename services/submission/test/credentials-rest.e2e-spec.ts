@@ -33,6 +33,8 @@ describe('POST /v1/credentials', () => {
       tenantId: 'default',
       allowedSenderDomains: ['example.com'],
       maxRecipients: 10,
+      messagesPerMinute: 1000,
+      recipientsPerMinute: 10000,
       enabled: true,
     });
     expect(JSON.stringify(res.body)).not.toContain(secret);
@@ -54,5 +56,23 @@ describe('POST /v1/credentials', () => {
       admin: true,
     });
     expect(res.status).toBe(400);
+  });
+
+  it('refuses a rate below 1 with 400 and caps a rate above the server limit', async () => {
+    const base = { secret: `secret-${randomUUID()}`, allowedSenderDomains: ['example.com'] };
+    const zero = await httpJson('POST', `${service.httpUrl}/v1/credentials`, {
+      ...base,
+      username: `app-${randomUUID().slice(0, 8)}`,
+      messagesPerMinute: 0,
+    });
+    expect(zero.status).toBe(400);
+    const greedy = await httpJson('POST', `${service.httpUrl}/v1/credentials`, {
+      ...base,
+      username: `app-${randomUUID().slice(0, 8)}`,
+      messagesPerMinute: 50_000,
+      recipientsPerMinute: 7,
+    });
+    expect(greedy.status).toBe(201);
+    expect(greedy.body).toMatchObject({ messagesPerMinute: 1000, recipientsPerMinute: 7 });
   });
 });

@@ -33,7 +33,9 @@ describe('message size limit', () => {
     await c.command(`MAIL FROM:<app@${sut.senderDomain}>`);
     await c.command('RCPT TO:<rcpt@one.test>');
     await c.command('DATA');
-    expect(await c.command('Subject: small\r\n\r\nok\r\n.')).toMatch(/^250 2\.0\.0 /);
+    expect(
+      await c.command(`From: <app@${sut.senderDomain}>\r\nSubject: small\r\n\r\nok\r\n.`),
+    ).toMatch(/^250 2\.0\.0 /);
     c.close();
     await sut.outbound.waitFor(fromDomain(sut.senderDomain), 1, 15000, 'small message');
     expect(sut.outbound.seen(fromDomain(sut.senderDomain))).toHaveLength(1);

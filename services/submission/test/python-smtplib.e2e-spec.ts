@@ -13,7 +13,7 @@ s.login(os.environ['USER_NAME'], os.environ['SECRET'])
 frm = 'py@' + os.environ['DOMAIN']
 s.mail(frm)
 s.rcpt('someone@one.test')
-code, text = s.data(b'Subject: from smtplib\\r\\n\\r\\nhello\\r\\n')
+code, text = s.data(('From: ' + frm + '\\r\\nSubject: from smtplib\\r\\n\\r\\nhello\\r\\n').encode())
 print(code, text.decode())
 s.quit()
 `;
@@ -55,7 +55,7 @@ describe('submission with Python smtplib', () => {
     const text = await (await fetch(`${sut.service.httpUrl}/metrics`)).text();
     expect(text).toMatch(/^postline_submission_sessions_total\{listener="submission"\} [1-9]/m);
     expect(text).toMatch(/^postline_submission_sessions_active \d/m);
-    expect(text).toMatch(/^postline_submission_auth_attempts_total\{result="succeeded"\} 1$/m);
+    expect(text).toMatch(/^postline_submission_auth_attempts_total\{result="success"\} 1$/m);
     expect(text).toMatch(
       /^postline_submission_messages_total\{result="accepted",reason="QUEUED"\} 1$/m,
     );

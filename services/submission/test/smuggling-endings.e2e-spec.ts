@@ -55,7 +55,9 @@ describe('SMTP smuggling endings', () => {
     await c.command(`MAIL FROM:<sentinel@${sut.senderDomain}>`);
     await c.command('RCPT TO:<rcpt@one.test>');
     await c.command('DATA');
-    expect(await c.command('Subject: sentinel\r\n\r\nok\r\n.')).toMatch(/^250 2\.0\.0 Queued as /);
+    expect(
+      await c.command(`From: <sentinel@${sut.senderDomain}>\r\nSubject: sentinel\r\n\r\nok\r\n.`),
+    ).toMatch(/^250 2\.0\.0 Queued as /);
     c.close();
     await sut.outbound.waitFor(fromDomain(sut.senderDomain), 1, 15000, 'sentinel');
     expect(sut.outbound.seen(fromDomain(sut.senderDomain))).toHaveLength(1);

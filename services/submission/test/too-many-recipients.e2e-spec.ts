@@ -27,7 +27,9 @@ describe('recipient limit', () => {
       '452 4.5.3 Too many recipients (limit 3)',
     );
     await c.command('DATA');
-    expect(await c.command('Subject: many\r\n\r\nok\r\n.')).toMatch(/^250 2\.0\.0 /);
+    expect(
+      await c.command(`From: <app@${sut.senderDomain}>\r\nSubject: many\r\n\r\nok\r\n.`),
+    ).toMatch(/^250 2\.0\.0 /);
     c.close();
     const [rec] = await sut.outbound.waitFor(fromDomain(sut.senderDomain), 1, 15000, 'message');
     expect(decodeOutbound(rec).envelope?.rcptTo).toEqual([

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DataLineGuard, findDataViolation } from './data-line-guard';
+import { DataLineGuard, findDataViolation, findLongLine } from './data-line-guard';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -62,5 +62,27 @@ describe('DataLineGuard', () => {
       for await (const _ of src) void _;
     });
     expect(guard.violation).toEqual({ kind: 'BARE_LF', offset: 4 });
+  });
+
+  it('accepts a line of exactly 1000 octets including CRLF', () => {
+    expect(findLongLine(b(`Subject: x\r\n\r\n${'a'.repeat(998)}\r\n`))).toBeUndefined();
+  });
+
+  it('reports the first line over 1000 octets including CRLF, with its start offset', () => {
+    const msg = `Subject: x\r\n\r\n${'a'.repeat(999)}\r\n${'b'.repeat(2000)}\r\n`;
+    expect(findLongLine(b(msg))).toEqual({ offset: 14 });
+  });
+
+  it('measures a line across chunk boundaries and with a configured limit', async () => {
+    const guard = new DataLineGuard(10);
+    await pipeline(
+      Readable.from([b('12345'), b('678\r\n'), b('123456'), b('789\r\n')]),
+      guard,
+      async (src) => {
+        for await (const _ of src) void _;
+      },
+    );
+    expect(guard.longLine).toEqual({ offset: 10 });
+    expect(guard.violation).toBeUndefined();
   });
 });

@@ -4,6 +4,9 @@
 // reaches us as message content. A downstream MTA that is lenient about line
 // endings or NULs could read that content as end-of-data plus new commands, so we
 // refuse any bare LF, bare CR or NUL byte outright instead of storing the message.
+// The same pass measures lines: RFC 5321 4.5.3.1.6 limits a text line to 1000
+// octets including CRLF (the dot added for transparency not counted, and
+// smtp-server has already removed it), and a longer line is reported apart.
 import { Transform, type TransformCallback } from 'node:stream';
 
 export type DataViolationKind = 'BARE_LF' | 'BARE_CR' | 'NUL';
@@ -11,6 +14,14 @@ export type DataViolationKind = 'BARE_LF' | 'BARE_CR' | 'NUL';
 export interface DataViolation {
   readonly kind: DataViolationKind;
   /** Offset of the offending byte in the (un-dot-stuffed) message. */
+  readonly offset: number;
+}
+
+/** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets including its CRLF. */
+export const MAX_TEXT_LINE_BYTES = 1000;
+
+export interface LongLine {
+  /** Offset of the start of the first over-long line. */
   readonly offset: number;
 }
 
@@ -22,10 +33,18 @@ const NUL = 0x00;
 export class LineEndingScanner {
   private afterCr = false;
   private seen = 0;
+  private lineBytes = 0;
   private found: DataViolation | undefined;
+  private long: LongLine | undefined;
+
+  constructor(private readonly maxLineBytes = MAX_TEXT_LINE_BYTES) {}
 
   get violation(): DataViolation | undefined {
     return this.found;
+  }
+
+  get longLine(): LongLine | undefined {
+    return this.long;
   }
 
   feed(chunk: Uint8Array): void {
@@ -55,6 +74,10 @@ export class LineEndingScanner {
         this.found = { kind: 'NUL', offset };
         return;
       }
+      this.lineBytes++;
+      if (this.lineBytes > this.maxLineBytes && !this.long)
+        this.long = { offset: offset - this.lineBytes + 1 };
+      if (b === LF) this.lineBytes = 0;
       this.afterCr = b === CR;
     }
   }
@@ -66,10 +89,19 @@ export class LineEndingScanner {
  * answer with a refusal instead of desynchronising the session.
  */
 export class DataLineGuard extends Transform {
-  private readonly scanner = new LineEndingScanner();
+  private readonly scanner: LineEndingScanner;
+
+  constructor(maxLineBytes = MAX_TEXT_LINE_BYTES) {
+    super();
+    this.scanner = new LineEndingScanner(maxLineBytes);
+  }
 
   get violation(): DataViolation | undefined {
     return this.scanner.violation;
+  }
+
+  get longLine(): LongLine | undefined {
+    return this.scanner.longLine;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -88,4 +120,14 @@ export function findDataViolation(message: Uint8Array): DataViolation | undefine
   const scanner = new LineEndingScanner();
   scanner.feed(message);
   return scanner.finish();
+}
+
+/** Whole-buffer form of the line-length check. */
+export function findLongLine(
+  message: Uint8Array,
+  maxLineBytes = MAX_TEXT_LINE_BYTES,
+): LongLine | undefined {
+  const scanner = new LineEndingScanner(maxLineBytes);
+  scanner.feed(message);
+  return scanner.longLine;
 }

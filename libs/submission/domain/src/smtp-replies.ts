@@ -1,5 +1,6 @@
 // The submission server's single catalogue of SMTP replies: every refusal or
 // acceptance it sends carries a basic code and an RFC 3463 enhanced code from here.
+// A 421 always closes the session (smtp-server closes after sending one).
 export const SmtpReplies = {
   AUTH_REQUIRED: { code: 530, enhanced: '5.7.0', text: 'Authentication required' },
   ENCRYPTION_REQUIRED: {
@@ -10,10 +11,30 @@ export const SmtpReplies = {
   AUTH_SUCCEEDED: { code: 235, enhanced: '2.7.0', text: 'Authentication successful' },
   AUTH_FAILED: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
   AUTH_UNAVAILABLE: { code: 454, enhanced: '4.7.0', text: 'Temporary authentication failure' },
+  AUTH_LOCKED: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Too many authentication failures, try again later',
+  },
   SENDER_NOT_ALLOWED: {
     code: 550,
     enhanced: '5.7.1',
     text: 'Sender address not allowed for this credential',
+  },
+  FROM_HEADER_NOT_ALLOWED: {
+    code: 550,
+    enhanced: '5.7.1',
+    text: 'From header address not allowed for this credential',
+  },
+  FROM_HEADER_INVALID: {
+    code: 550,
+    enhanced: '5.6.0',
+    text: 'A message needs exactly one From header field with an address (RFC 5322 3.6)',
+  },
+  RATE_LIMITED: {
+    code: 450,
+    enhanced: '4.7.1',
+    text: 'Sending rate limit of this credential reached, try again later',
   },
   TOO_MANY_RECIPIENTS: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },
   MESSAGE_TOO_BIG: { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed limit' },
@@ -22,12 +43,66 @@ export const SmtpReplies = {
     enhanced: '5.5.2',
     text: 'Bare CR, bare LF or NUL in message data refused (possible SMTP smuggling)',
   },
+  DATA_LINE_TOO_LONG: {
+    code: 500,
+    enhanced: '5.5.2',
+    text: 'Line too long: message lines are limited to 1000 octets including CRLF (RFC 5321 4.5.3.1.6)',
+  },
+  COMMAND_TOO_LONG: { code: 500, enhanced: '5.5.2', text: 'Line too long' },
   QUEUE_UNAVAILABLE: {
     code: 451,
     enhanced: '4.3.0',
     text: 'Queue temporarily unavailable, message not accepted, try again later',
   },
   QUEUED: { code: 250, enhanced: '2.0.0', text: 'Queued as' },
+  // Session-level refusals: sent at the greeting or mid-session, then the connection closes.
+  TOO_MANY_CONNECTIONS: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Too many connections, try again later',
+  },
+  TOO_MANY_CONNECTIONS_FROM_IP: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Too many connections from your address, try again later',
+  },
+  SHUTTING_DOWN: {
+    code: 421,
+    enhanced: '4.3.2',
+    text: 'Service shutting down, try again later',
+  },
+  IDLE_TIMEOUT: { code: 421, enhanced: '4.4.2', text: 'Idle timeout, closing connection' },
+  SESSION_TIME_EXCEEDED: {
+    code: 421,
+    enhanced: '4.4.2',
+    text: 'Session time limit reached, closing connection',
+  },
+  DATA_TOO_SLOW: {
+    code: 421,
+    enhanced: '4.4.2',
+    text: 'Message data arriving too slowly, closing connection; nothing was queued',
+  },
+  LINE_TOO_LONG_CLOSING: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Line too long, closing connection',
+  },
+  TOO_MANY_BAD_COMMANDS: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Too many unrecognized commands, closing connection',
+  },
+  TOO_MANY_UNAUTHENTICATED: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Too many commands without authentication, closing connection',
+  },
+  EARLY_TALKER: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Client talked before the greeting, closing connection',
+  },
+  NOT_SMTP: { code: 421, enhanced: '4.7.0', text: 'Not an SMTP client, closing connection' },
 } as const;
 
 export type SmtpReplyReason = keyof typeof SmtpReplies;
@@ -43,6 +118,14 @@ export interface SmtpReply {
 export function replyText(reason: SmtpReplyReason, detail?: string): string {
   const r = SmtpReplies[reason];
   return `${r.enhanced} ${r.text}${detail ? ` ${detail}` : ''}`;
+}
+
+/** The catalogue entry a reply line was built from, if any (for metrics on what was sent). */
+export function reasonOfReply(code: number, text: string): SmtpReplyReason | undefined {
+  return SmtpReplyReasons.find((reason) => {
+    const r = SmtpReplies[reason];
+    return r.code === code && text.startsWith(`${r.enhanced} ${r.text}`);
+  });
 }
 
 /**

@@ -10,6 +10,9 @@ export interface CredentialRecord {
   secret: SecretHash;
   allowedSenderDomains: string[];
   maxRecipients: number;
+  /** Absent on credentials made before rate limits: the server limits apply. */
+  messagesPerMinute?: number;
+  recipientsPerMinute?: number;
   enabled: boolean;
   createdAt: Date;
 }
@@ -28,6 +31,8 @@ const credentialSchema = new Schema<CredentialRecord>(
     },
     allowedSenderDomains: { type: [String], required: true },
     maxRecipients: { type: Number, required: true },
+    messagesPerMinute: { type: Number, required: false },
+    recipientsPerMinute: { type: Number, required: false },
     enabled: { type: Boolean, required: true },
     createdAt: { type: Date, required: true },
   },

@@ -12,6 +12,8 @@ export interface CredentialView {
   tenantId: string;
   allowedSenderDomains: string[];
   maxRecipients: number;
+  messagesPerMinute: number;
+  recipientsPerMinute: number;
   enabled: boolean;
 }
 
@@ -35,6 +37,14 @@ export class CredentialsController {
       maxRecipients: Math.min(
         body.maxRecipients ?? this.settings.maxRecipients,
         this.settings.maxRecipients,
+      ),
+      messagesPerMinute: Math.min(
+        body.messagesPerMinute ?? this.settings.messagesPerMinute,
+        this.settings.messagesPerMinute,
+      ),
+      recipientsPerMinute: Math.min(
+        body.recipientsPerMinute ?? this.settings.recipientsPerMinute,
+        this.settings.recipientsPerMinute,
       ),
       enabled: body.enabled ?? true,
     };

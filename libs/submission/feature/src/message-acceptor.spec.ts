@@ -1,6 +1,6 @@
 import { events } from '@postline/contracts';
 import type { DurableProducer, OutgoingRecord } from '@postline/platform/kafka';
-import { AcceptTimeoutError, MessageAcceptor } from './message-acceptor';
+import { AcceptTimeoutError, MessageAcceptor, RecordTooLargeError } from './message-acceptor';
 
 const message = {
   queueId: 'q1',
@@ -22,7 +22,7 @@ describe('durable acceptance', () => {
     const sent: Array<[string, OutgoingRecord[]]> = [];
     await new MessageAcceptor(
       producer(async (t, r) => void sent.push([t, r])),
-      1000,
+      { timeoutMs: 1000, maxRecordBytes: 1_000_000 },
     ).accept(message);
     expect(sent.map(([t, r]) => [t, r.map((x) => x.key)])).toEqual([
       ['mail.outbound.v1', ['one.test', 'two.test']],
@@ -41,15 +41,68 @@ describe('durable acceptance', () => {
 
   it('fails with a timeout when Kafka does not acknowledge within the bound', async () => {
     const hung = producer(() => new Promise<void>(() => undefined));
-    await expect(new MessageAcceptor(hung, 50).accept(message)).rejects.toBeInstanceOf(
-      AcceptTimeoutError,
-    );
+    await expect(
+      new MessageAcceptor(hung, { timeoutMs: 50, maxRecordBytes: 1_000_000 }).accept(message),
+    ).rejects.toBeInstanceOf(AcceptTimeoutError);
   });
 
   it('still resolves once the outbound parts are durable even if the events send fails', async () => {
     const p = producer(async (topic) => {
       if (topic === 'mail.events.v1') throw new Error('events down');
     });
-    await expect(new MessageAcceptor(p, 1000).accept(message)).resolves.toBeUndefined();
+    await expect(
+      new MessageAcceptor(p, { timeoutMs: 1000, maxRecordBytes: 1_000_000 }).accept(message),
+    ).resolves.toBeUndefined();
+  });
+
+  it('reports a produce that succeeds after the deadline, whose 451 will cause a duplicate', async () => {
+    let ack: () => void = () => undefined;
+    const slow = producer(() => new Promise<void>((resolve) => (ack = resolve)));
+    const late: Array<[string, boolean]> = [];
+    const acceptor = new MessageAcceptor(slow, {
+      timeoutMs: 20,
+      maxRecordBytes: 1_000_000,
+      onLateOutcome: (queueId, produced) => late.push([queueId, produced]),
+    });
+    await expect(acceptor.accept(message)).rejects.toBeInstanceOf(AcceptTimeoutError);
+    expect(late).toEqual([]);
+    ack();
+    await new Promise((r) => setImmediate(r));
+    expect(late).toEqual([['q1', true]]);
+  });
+
+  it('reports a produce that fails after the deadline as not produced', async () => {
+    let fail: (e: Error) => void = () => undefined;
+    const slow = producer(() => new Promise<void>((_, reject) => (fail = reject)));
+    const late: Array<[string, boolean]> = [];
+    const acceptor = new MessageAcceptor(slow, {
+      timeoutMs: 20,
+      maxRecordBytes: 1_000_000,
+      onLateOutcome: (queueId, produced) => late.push([queueId, produced]),
+    });
+    await expect(acceptor.accept(message)).rejects.toBeInstanceOf(AcceptTimeoutError);
+    fail(new Error('broker gone'));
+    await new Promise((r) => setImmediate(r));
+    expect(late).toEqual([['q1', false]]);
+  });
+
+  it('refuses for good a message whose record would pass the queue limit, producing nothing', async () => {
+    const sent: string[] = [];
+    const acceptor = new MessageAcceptor(
+      producer(async (t) => void sent.push(t)),
+      { timeoutMs: 1000, maxRecordBytes: 4096 },
+    );
+    const big = { ...message, rawMime: Buffer.alloc(5000, 0x61) };
+    await expect(acceptor.accept(big)).rejects.toBeInstanceOf(RecordTooLargeError);
+    expect(sent).toEqual([]);
+  });
+
+  it("turns Kafka's own MESSAGE_TOO_LARGE into the permanent refusal", async () => {
+    const refusing = producer(async () => {
+      throw Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' });
+    });
+    await expect(
+      new MessageAcceptor(refusing, { timeoutMs: 1000, maxRecordBytes: 1_000_000 }).accept(message),
+    ).rejects.toBeInstanceOf(RecordTooLargeError);
   });
 });

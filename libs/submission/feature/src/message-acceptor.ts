@@ -1,10 +1,16 @@
 // Durable acceptance: a message is answered 250 only once every per-domain part
 // is on mail.outbound.v1 with acks=all; on timeout or error the caller answers
-// 451 4.3.0. QUEUED delivery events follow the outbound records.
+// 451 4.3.0; a part larger than a Kafka record may be is refused for good
+// (552). QUEUED delivery events follow the outbound records. Records go
+// through a group-commit batcher; one that missed the deadline before it was
+// sent is dropped, but a send cannot be called back: when one already sent
+// still succeeds after the client was told 451, the client's retry will
+// duplicate the message, so that late outcome is reported to be counted.
 import { createHash } from 'node:crypto';
 import { events } from '@postline/contracts';
 import { encodePayload, Topics, type DurableProducer } from '@postline/platform/kafka';
 import { splitByRoutingKey, type EnvelopePart } from '@postline/submission/domain';
+import { ProduceBatcher, recordBytes } from './produce-batcher';
 
 export interface AcceptedMessage {
   queueId: string;
@@ -27,13 +33,49 @@ export function partMessageId(queueId: string, routingKey: string): string {
   return createHash('sha256').update(`${queueId}:${routingKey}`).digest('hex').slice(0, 32);
 }
 
+export interface AcceptorOptions {
+  timeoutMs: number;
+  /** Largest record the topics take (Kafka's message size limit); larger parts are refused for good. */
+  maxRecordBytes: number;
+  /** Told when QUEUED events could not be produced (the message itself is safe). */
+  onEventsLost?: (err: Error) => void;
+  /** Told how a produce that missed the deadline ended: produced late, or failed. */
+  onLateOutcome?: (queueId: string, produced: boolean) => void;
+}
+
+/** A part of the message is larger than one Kafka record may be: retrying cannot help. */
+export class RecordTooLargeError extends Error {
+  readonly code = 'RECORD_TOO_LARGE';
+  constructor(readonly limit: number) {
+    super(`a part of the message exceeds the ${limit}-byte record limit of the queue`);
+    this.name = 'RecordTooLargeError';
+  }
+}
+
+/** Kafka's own refusal of an oversize record or batch (kafkajs protocol error types). */
+function isKafkaTooLarge(e: unknown): boolean {
+  for (let cur = e as { type?: string; cause?: unknown } | undefined; cur;) {
+    if (cur.type === 'MESSAGE_TOO_LARGE' || cur.type === 'RECORD_LIST_TOO_LARGE') return true;
+    cur = cur.cause as typeof cur;
+  }
+  return false;
+}
+
 export class MessageAcceptor {
+  private readonly timeoutMs: number;
+  private readonly outbound: ProduceBatcher;
+  private readonly events: ProduceBatcher;
+
   constructor(
-    private readonly producer: DurableProducer,
-    private readonly timeoutMs: number,
-    /** Told when QUEUED events could not be produced (the message itself is safe). */
-    private readonly onEventsLost: (err: Error) => void = () => undefined,
-  ) {}
+    producer: DurableProducer,
+    private readonly options: AcceptorOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs;
+    // Half the record limit per send: any single record still goes alone.
+    const batchBytes = Math.floor(options.maxRecordBytes / 2);
+    this.outbound = new ProduceBatcher(producer, Topics.outbound, batchBytes, this.timeoutMs);
+    this.events = new ProduceBatcher(producer, Topics.events, batchBytes, this.timeoutMs);
+  }
 
   async accept(msg: AcceptedMessage): Promise<void> {
     const parts = splitByRoutingKey(msg.recipients);
@@ -41,17 +83,25 @@ export class MessageAcceptor {
       key: part.routingKey,
       value: encodePayload(events.OutboundMessage, this.outboundOf(msg, part)),
     }));
-    await withDeadline(
-      this.producer.send(Topics.outbound, outbound, this.timeoutMs),
-      this.timeoutMs,
-    );
+    const { maxRecordBytes } = this.options;
+    if (outbound.some((r) => recordBytes(r) > maxRecordBytes))
+      throw new RecordTooLargeError(maxRecordBytes);
+    const produced = this.outbound.enqueue(outbound);
+    try {
+      await withDeadline(produced.done, this.timeoutMs);
+    } catch (e) {
+      if (e instanceof AcceptTimeoutError)
+        void produced.abandon()?.then((ok) => this.options.onLateOutcome?.(msg.queueId, ok));
+      if (isKafkaTooLarge(e)) throw new RecordTooLargeError(maxRecordBytes);
+      throw e;
+    }
     // The message is durable now; a late events failure must not turn into a 451
     // that makes the client send it twice, so events get their own bounded send.
-    const queued = parts.flatMap((part) => this.queuedEvents(msg, part));
-    await withDeadline(
-      this.producer.send(Topics.events, queued, this.timeoutMs),
-      this.timeoutMs,
-    ).catch((e: Error) => this.onEventsLost(e));
+    const queued = this.events.enqueue(parts.flatMap((part) => this.queuedEvents(msg, part)));
+    await withDeadline(queued.done, this.timeoutMs).catch((e: Error) => {
+      queued.abandon();
+      this.options.onEventsLost?.(e);
+    });
   }
 
   private outboundOf(msg: AcceptedMessage, part: EnvelopePart): events.OutboundMessage {

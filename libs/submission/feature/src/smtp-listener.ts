@@ -1,45 +1,34 @@
 // The submission listeners on smtp-server: 587-style (STARTTLS when a certificate
-// is configured, plain for tests) and 465-style implicit TLS (RFC 8314). Two
-// library behaviours are tuned per connection without forking it: the fixed
-// 100 ms early-talker pause before the greeting, and replies the library words
-// itself (530, 538, 552, 535), rewritten from our catalogue so every reply
-// carries the enhanced code RFC 3463 and our docs promise.
+// is configured, plain for tests) and 465-style implicit TLS (RFC 8314). Each
+// connection the library creates is handed to the session supervisor before its
+// greeting (see supervised-connection.ts for what is tuned and why); sessions
+// are admitted, counted and drained there, across both listeners.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import { hasEnhancedCode, replyText, type SmtpReplyReason } from '@postline/submission/domain';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { SessionSupervisor } from './session-supervisor';
+import type { LibraryConnection } from './supervised-connection';
+import { MAX_AUTH_LINE_BYTES } from './submission-guards';
 import type { SubmissionHandlers } from './submission-session.handlers';
-import type { ListenerKind, SubmissionMetrics } from './submission.metrics';
-import type { SubmissionFeatureSettings } from './submission-feature.settings';
-
-/** smtp-server's own reply texts that we replace by catalogue entries, by basic code. */
-const LIBRARY_REPLIES: Record<number, SmtpReplyReason> = {
-  530: 'AUTH_REQUIRED',
-  538: 'ENCRYPTION_REQUIRED',
-  535: 'AUTH_FAILED',
-  552: 'MESSAGE_TOO_BIG',
-};
-
-/** The parts of smtp-server's connection object we tune (not in its public types). */
-interface LibraryConnection {
-  send(code: number, data?: string | string[], context?: string | false): void;
-  init(): void;
-  connectionReady(): void;
-  _setListeners(ready: () => void): void;
-  _server: { connections: Set<unknown>; options: { maxClients?: number } };
-  name: string;
-}
+import type { ListenerKind } from './submission.metrics';
+import {
+  effectiveMessageLimit,
+  type SubmissionFeatureSettings,
+} from './submission-feature.settings';
 
 interface LibraryServer {
   connect(socket: Socket, socketOptions: unknown): void;
   connections: Set<LibraryConnection>;
 }
 
+/** How long smtp-server's own close() waits for connections the drain has already ended. */
+const LIBRARY_CLOSE_TIMEOUT_MS = 1000;
+
 export interface ListenerDeps {
   settings: SubmissionFeatureSettings;
   handlers: SubmissionHandlers;
-  metrics: SubmissionMetrics;
+  supervisor: SessionSupervisor;
   logger: Logger;
 }
 
@@ -55,7 +44,7 @@ export class SubmissionListener {
     this.server.on('error', (err) =>
       deps.logger.warn({ event: 'smtp_error', listener: kind, err: err.message }, 'SMTP error'),
     );
-    this.tuneConnections();
+    this.adoptConnections();
   }
 
   get address(): AddressInfo | undefined {
@@ -74,15 +63,15 @@ export class SubmissionListener {
     return this.bound;
   }
 
+  /** Stops listening; sessions are drained by the supervisor before this. */
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
   private options(): SMTPServerOptions {
-    const { settings, handlers, metrics } = this.deps;
+    const { settings, handlers, supervisor } = this.deps;
     const tls = tlsMaterial(settings);
     const implicit = this.kind === 'submissions';
-    const open = new Set<string>();
     return {
       name: settings.hostname,
       banner: 'Postline submission',
@@ -93,19 +82,22 @@ export class SubmissionListener {
       disabledCommands: tls ? [] : ['STARTTLS'],
       authMethods: ['PLAIN', 'LOGIN'],
       allowInsecureAuth: settings.allowInsecureAuth,
-      size: settings.maxMessageBytes,
+      size: effectiveMessageLimit(settings),
       disableReverseLookup: !settings.reverseLookup,
       hideDSN: true,
       hideENHANCEDSTATUSCODES: false,
       logger: false,
-      onConnect: (session, done) => {
-        open.add(session.id);
-        metrics.sessionOpened(this.kind);
-        done();
-      },
-      onClose: (session) => {
-        if (open.delete(session.id)) metrics.sessionClosed();
-      },
+      // Idle timeout between commands (and for a TLS handshake that never ends).
+      socketTimeout: settings.idleTimeoutMs,
+      // Longer lines end the session; AUTH lines may be this long (RFC 4954), other
+      // commands are held to POSTLINE_SUBMISSION_MAX_COMMAND_LINE_BYTES by the guards.
+      maxCommandLength: MAX_AUTH_LINE_BYTES,
+      // The library applies this to sockets still in their TLS handshake; admitted
+      // sessions are bounded across both listeners by the supervisor.
+      maxClients: settings.maxConnections,
+      closeTimeout: LIBRARY_CLOSE_TIMEOUT_MS,
+      onConnect: (session, done) => supervisor.onConnect(session, this.kind, done),
+      onClose: (session) => supervisor.onClose(session),
       onAuth: (auth, session, done) => void handlers.onAuth(auth, session, done),
       onMailFrom: (address, session, done) => handlers.onMailFrom(address, session, done),
       onRcptTo: (address, session, done) => handlers.onRcptTo(address, session, done),
@@ -113,17 +105,17 @@ export class SubmissionListener {
     } as SMTPServerOptions;
   }
 
-  /** Wraps smtp-server's connection factory to adjust each connection before init(). */
-  private tuneConnections(): void {
+  /** Wraps smtp-server's connection factory to hand each connection over before init(). */
+  private adoptConnections(): void {
     const server = this.server as unknown as LibraryServer;
     const connect = server.connect.bind(server);
-    const delayMs = this.deps.settings.greetingDelayMs;
+    const supervisor = this.deps.supervisor;
     server.connect = (socket, socketOptions) => {
       // connect() constructs the connection, adds it to the server's set, then calls
-      // init(); catching the insertion lets us tune it in between, without copying connect().
+      // init(); catching the insertion lets us adopt it in between, without copying connect().
       const add = server.connections.add.bind(server.connections);
       server.connections.add = (conn: LibraryConnection) => {
-        tuneConnection(conn, delayMs);
+        supervisor.adopt(conn);
         return add(conn);
       };
       try {
@@ -133,31 +125,6 @@ export class SubmissionListener {
       }
     };
   }
-}
-
-function tuneConnection(conn: LibraryConnection, delayMs: number): void {
-  const send = conn.send.bind(conn);
-  conn.send = (code, data, context) => {
-    if (typeof data === 'string' && hasEnhancedCode(data)) return send(code, data, false);
-    const reason = LIBRARY_REPLIES[code];
-    if (reason && context !== false) return send(code, replyText(reason), false);
-    return send(code, data, context);
-  };
-  // Same as the library's init() except the early-talker pause, which is a setting here.
-  conn.init = function (this: LibraryConnection) {
-    this._setListeners(() => {
-      const { maxClients } = this._server.options;
-      if (maxClients && this._server.connections.size > maxClients) {
-        return this.send(
-          421,
-          `${this.name} Too many connected clients, try again in a moment`,
-          false,
-        );
-      }
-      if (delayMs > 0) setTimeout(() => this.connectionReady(), delayMs).unref();
-      else this.connectionReady();
-    });
-  };
 }
 
 function tlsMaterial(

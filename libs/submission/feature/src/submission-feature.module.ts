@@ -1,7 +1,7 @@
 // The submission feature as one Nest module: credentials REST, the SMTP
-// listeners (opened on boot, closed first on shutdown so no new message starts)
-// and their readiness. Expects the platform modules (config, logger, metrics,
-// MongoDB, Kafka).
+// listeners (opened on boot; on shutdown drained before Kafka disconnects, so a
+// DATA in hand can still be acknowledged) and their readiness. Expects the
+// platform modules (config, logger, metrics, MongoDB, Kafka).
 import {
   Inject,
   Injectable,
@@ -16,22 +16,34 @@ import type { MetricsRegistry } from '@postline/platform/metrics';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { AuthFailureLimiter, ConnectionGate, CredentialRates } from '@postline/submission/domain';
 import { CredentialStore } from './credential.store';
 import { CredentialsController } from './credentials.controller';
 import { MessageAcceptor } from './message-acceptor';
 import { SubmissionListener } from './smtp-listener';
-import { SUBMISSION_SETTINGS, type SubmissionFeatureSettings } from './submission-feature.settings';
+import { SessionSupervisor } from './session-supervisor';
+import {
+  effectiveMessageLimit,
+  SUBMISSION_SETTINGS,
+  type SubmissionFeatureSettings,
+} from './submission-feature.settings';
+import { SubmissionGuards } from './submission-guards';
 import { SubmissionHandlers } from './submission-session.handlers';
 import { SubmissionMetrics } from './submission.metrics';
+
+/** Expired AUTH failures and lockouts are dropped this often. */
+const LIMITER_SWEEP_MS = 60_000;
 
 @Injectable()
 export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly listeners: SubmissionListener[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(SUBMISSION_SETTINGS) private readonly settings: SubmissionFeatureSettings,
     @Inject(SubmissionHandlers) private readonly handlers: SubmissionHandlers,
-    @Inject(SubmissionMetrics) private readonly metrics: SubmissionMetrics,
+    @Inject(SessionSupervisor) private readonly supervisor: SessionSupervisor,
+    @Inject(SubmissionGuards) private readonly guards: SubmissionGuards,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(READINESS) private readonly readiness: ReadinessRegistry,
   ) {}
@@ -41,7 +53,7 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
     const deps = {
       settings: s,
       handlers: this.handlers,
-      metrics: this.metrics,
+      supervisor: this.supervisor,
       logger: this.logger,
     };
     const withTls = Boolean(s.tlsCertFile && s.tlsKeyFile);
@@ -62,12 +74,25 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
         'SMTP listener open',
       );
     }
+    this.sweeper = setInterval(() => this.guards.authLimiter.sweep(), LIMITER_SWEEP_MS);
+    this.sweeper.unref();
     this.readiness.add('smtp', async () => {
       if (this.listeners.some((l) => !l.address)) throw new Error('SMTP listener not bound');
     });
   }
 
+  /**
+   * Runs before Kafka's producer disconnects (onApplicationShutdown), so a message
+   * whose DATA finishes during the drain is still produced and answered 250. The
+   * listeners stay open meanwhile, so a new client hears 421 4.3.2, not a reset.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    const { shutdownGraceMs, acceptTimeoutMs } = this.settings;
+    // Keep a second of the grace period for closing the listeners and Kafka.
+    const budget = Math.max(0, shutdownGraceMs - 1000);
+    const acceptBound = Math.min(acceptTimeoutMs, budget);
+    await this.supervisor.drain(budget - acceptBound, acceptBound);
     await Promise.all(this.listeners.map((l) => l.close()));
   }
 }
@@ -81,11 +106,6 @@ export class SubmissionFeatureModule {
       providers: [
         { provide: SUBMISSION_SETTINGS, useValue: settings },
         {
-          provide: SubmissionMetrics,
-          inject: [METRICS],
-          useFactory: (m: MetricsRegistry) => new SubmissionMetrics(m),
-        },
-        {
           provide: CredentialStore,
           inject: [MONGO_CONNECTION],
           useFactory: async (conn: Connection) => {
@@ -95,30 +115,86 @@ export class SubmissionFeatureModule {
           },
         },
         {
+          provide: SubmissionGuards,
+          useFactory: () =>
+            new SubmissionGuards(
+              {
+                allowInsecureAuth: settings.allowInsecureAuth,
+                maxRecipients: settings.maxRecipients,
+                maxCommandLineBytes: settings.maxCommandLineBytes,
+                rates: {
+                  messagesPerMinute: settings.messagesPerMinute,
+                  recipientsPerMinute: settings.recipientsPerMinute,
+                },
+              },
+              new ConnectionGate({
+                maxConnections: settings.maxConnections,
+                maxConnectionsPerClient: settings.maxConnectionsPerIp,
+              }),
+              new AuthFailureLimiter(settings.authLimits),
+              new CredentialRates(),
+            ),
+        },
+        {
+          provide: SubmissionMetrics,
+          inject: [METRICS, SubmissionGuards],
+          useFactory: (m: MetricsRegistry, guards: SubmissionGuards) =>
+            new SubmissionMetrics(m, () => guards.authLimiter.activeLockouts()),
+        },
+        {
+          provide: SessionSupervisor,
+          inject: [SubmissionGuards, SubmissionMetrics, LOGGER],
+          useFactory: (guards: SubmissionGuards, metrics: SubmissionMetrics, logger: Logger) =>
+            new SessionSupervisor({
+              guards,
+              metrics,
+              logger,
+              settings: {
+                greetingDelayMs: settings.greetingDelayMs,
+                maxSessionMs: settings.maxSessionMs,
+                dataRate: {
+                  minBytesPerSecond: settings.minDataRateBytesPerSecond,
+                  windowMs: settings.dataRateWindowMs,
+                },
+              },
+            }),
+        },
+        {
           provide: SubmissionHandlers,
-          inject: [CredentialStore, KafkaRuntime, SubmissionMetrics, LOGGER],
+          inject: [CredentialStore, KafkaRuntime, SubmissionMetrics, SubmissionGuards, LOGGER],
           useFactory: (
             store: CredentialStore,
             kafka: KafkaRuntime,
             metrics: SubmissionMetrics,
+            guards: SubmissionGuards,
             logger: Logger,
           ) =>
             new SubmissionHandlers({
               store,
-              acceptor: new MessageAcceptor(kafka.producer, settings.acceptTimeoutMs, (err) =>
-                logger.warn(
-                  { event: 'queued_events_lost', err: err.message },
-                  'QUEUED events not produced',
-                ),
-              ),
+              acceptor: new MessageAcceptor(kafka.producer, {
+                timeoutMs: settings.acceptTimeoutMs,
+                maxRecordBytes: settings.maxRecordBytes,
+                onEventsLost: (err) =>
+                  logger.warn(
+                    { event: 'queued_events_lost', err: err.message },
+                    'QUEUED events not produced',
+                  ),
+                onLateOutcome: (queueId, produced) => {
+                  metrics.lateOutcome(produced);
+                  logger.warn(
+                    { event: 'outbound_late_outcome', queueId, produced },
+                    produced
+                      ? 'message produced after the client was answered 451: its retry will duplicate it'
+                      : 'message answered 451 was finally not produced',
+                  );
+                },
+              }),
               metrics,
               logger,
-              policy: {
-                allowInsecureAuth: settings.allowInsecureAuth,
-                maxRecipients: settings.maxRecipients,
-              },
+              guards,
               hostname: settings.hostname,
-              maxMessageBytes: settings.maxMessageBytes,
+              maxMessageBytes: effectiveMessageLimit(settings),
+              maxLineBytes: settings.maxLineBytes,
             }),
         },
         SubmissionListeners,

@@ -1,7 +1,23 @@
 // Every ingress guard of the submission server in one dispatcher: each SMTP
-// phase asks it for a verdict (undefined = go on, or a refusal from the reply
-// catalogue) so policy lives in one place and the phase handlers stay plain.
-import { SmtpRefusal, senderAllowed, type DataViolation } from '@postline/submission/domain';
+// phase (connect, each command line, AUTH, MAIL, RCPT, end of DATA) asks it for
+// a verdict — undefined to go on, or a refusal from the reply catalogue — so
+// policy lives in one place and the phase handlers stay plain. The state the
+// verdicts read (session counts, AUTH failures, sending rates) lives in the
+// gate, limiter and rates it holds; handlers record into those and ask here
+// what to answer.
+import {
+  AuthFailureLimiter,
+  checkHeaderFrom,
+  ConnectionGate,
+  CredentialRates,
+  headerFromRefusalDetail,
+  SmtpRefusal,
+  senderAllowed,
+  type RateLimits,
+  type DataViolation,
+  type FailureOutcome,
+  type LongLine,
+} from '@postline/submission/domain';
 import type { SMTPServerSession } from 'smtp-server';
 
 /** What a successful AUTH leaves on the session (smtp-server's session.user). */
@@ -10,47 +26,148 @@ export interface SubmissionUser {
   tenantId: string;
   allowedSenderDomains: string[];
   maxRecipients: number;
+  /** The credential's own rates; absent means the server's. */
+  messagesPerMinute?: number;
+  recipientsPerMinute?: number;
 }
 
+/** RFC 4954 §4: an AUTH command line (with its initial response) may be 12288 octets. */
+export const MAX_AUTH_LINE_BYTES = 12288;
+
 export type GuardCheck =
-  | { phase: 'AUTH'; session: SMTPServerSession }
+  | { phase: 'CONNECT'; client: string }
+  /** `lineBytes` without CRLF; `auth` for AUTH commands and SASL continuation lines. */
+  | { phase: 'COMMAND'; lineBytes: number; auth: boolean }
+  | { phase: 'AUTH'; session: SMTPServerSession; client: string; username: string }
+  | { phase: 'AUTH_FAILED'; outcome: FailureOutcome }
   | { phase: 'MAIL'; session: SMTPServerSession; mailFrom: string }
   | { phase: 'RCPT'; session: SMTPServerSession }
-  | { phase: 'DATA_END'; sizeExceeded: boolean; violation?: DataViolation };
+  | {
+      phase: 'DATA_END';
+      session: SMTPServerSession;
+      /** The message as received (truncated when sizeExceeded). */
+      message: Buffer;
+      sizeExceeded: boolean;
+      violation?: DataViolation;
+      longLine?: LongLine;
+    };
 
 export interface GuardPolicy {
   allowInsecureAuth: boolean;
   maxRecipients: number;
+  /** RFC 5321 4.5.3.1.4: 512 octets including CRLF. */
+  maxCommandLineBytes: number;
+  /** The most any credential may send per minute (and the default of one that sets nothing). */
+  rates: RateLimits;
 }
 
 export function userOf(session: SMTPServerSession): SubmissionUser | undefined {
   return session.user as SubmissionUser | undefined;
 }
 
-export function checkGuards(check: GuardCheck, policy: GuardPolicy): SmtpRefusal | undefined {
-  switch (check.phase) {
-    case 'AUTH':
-      // smtp-server refuses AUTH before STARTTLS itself; this covers a listener without TLS.
-      return !check.session.secure && !policy.allowInsecureAuth
-        ? new SmtpRefusal('ENCRYPTION_REQUIRED')
-        : undefined;
-    case 'MAIL': {
-      const user = userOf(check.session);
-      if (!user) return new SmtpRefusal('AUTH_REQUIRED');
-      return senderAllowed(check.mailFrom, user.allowedSenderDomains)
-        ? undefined
-        : new SmtpRefusal('SENDER_NOT_ALLOWED');
+/** The key a credential's sending rates count under. */
+export function rateKey(user: SubmissionUser): string {
+  return `${user.tenantId}/${user.username}`;
+}
+
+export class SubmissionGuards {
+  constructor(
+    readonly policy: GuardPolicy,
+    readonly gate: ConnectionGate,
+    readonly authLimiter: AuthFailureLimiter,
+    readonly rates: CredentialRates,
+  ) {}
+
+  check(check: GuardCheck): SmtpRefusal | undefined {
+    switch (check.phase) {
+      case 'CONNECT':
+        return this.connect(check.client);
+      case 'COMMAND': {
+        const limit = check.auth ? MAX_AUTH_LINE_BYTES : this.policy.maxCommandLineBytes;
+        return check.lineBytes + 2 > limit ? new SmtpRefusal('COMMAND_TOO_LONG') : undefined;
+      }
+      case 'AUTH':
+        return this.auth(check.session, check.client, check.username);
+      case 'AUTH_FAILED':
+        return new SmtpRefusal(check.outcome.lockout ? 'AUTH_LOCKED' : 'AUTH_FAILED');
+      case 'MAIL':
+        return this.mail(check.session, check.mailFrom);
+      case 'RCPT':
+        return this.rcpt(check.session);
+      case 'DATA_END':
+        return this.dataEnd(check);
     }
-    case 'RCPT': {
-      const user = userOf(check.session);
-      if (!user) return new SmtpRefusal('AUTH_REQUIRED');
-      const limit = Math.min(user.maxRecipients, policy.maxRecipients);
-      return check.session.envelope.rcptTo.length >= limit
-        ? new SmtpRefusal('TOO_MANY_RECIPIENTS', `(limit ${limit})`)
-        : undefined;
-    }
-    case 'DATA_END':
-      if (check.sizeExceeded) return new SmtpRefusal('MESSAGE_TOO_BIG');
-      return check.violation ? new SmtpRefusal('BARE_LF') : undefined;
+  }
+
+  /** The rates that hold for this user: its own, never above the server's. */
+  limitsOf(user: SubmissionUser): RateLimits {
+    const ceiling = this.policy.rates;
+    return {
+      messagesPerMinute: Math.min(
+        user.messagesPerMinute ?? ceiling.messagesPerMinute,
+        ceiling.messagesPerMinute,
+      ),
+      recipientsPerMinute: Math.min(
+        user.recipientsPerMinute ?? ceiling.recipientsPerMinute,
+        ceiling.recipientsPerMinute,
+      ),
+    };
+  }
+
+  private mail(session: SMTPServerSession, mailFrom: string): SmtpRefusal | undefined {
+    const user = userOf(session);
+    if (!user) return new SmtpRefusal('AUTH_REQUIRED');
+    if (!senderAllowed(mailFrom, user.allowedSenderDomains))
+      return new SmtpRefusal('SENDER_NOT_ALLOWED');
+    const limits = this.limitsOf(user);
+    return this.rates.messageAllowed(rateKey(user), limits)
+      ? undefined
+      : new SmtpRefusal('RATE_LIMITED', `(${limits.messagesPerMinute} messages per minute)`);
+  }
+
+  private dataEnd(check: Extract<GuardCheck, { phase: 'DATA_END' }>): SmtpRefusal | undefined {
+    // Size first (the body was not kept), then smuggling, then line length, then authorship.
+    if (check.sizeExceeded) return new SmtpRefusal('MESSAGE_TOO_BIG');
+    if (check.violation) return new SmtpRefusal('BARE_LF');
+    if (check.longLine) return new SmtpRefusal('DATA_LINE_TOO_LONG');
+    const user = userOf(check.session);
+    if (!user) return new SmtpRefusal('AUTH_REQUIRED');
+    const from = checkHeaderFrom(check.message, user.allowedSenderDomains);
+    if (from.ok) return undefined;
+    const reason = from.why === 'not-allowed' ? 'FROM_HEADER_NOT_ALLOWED' : 'FROM_HEADER_INVALID';
+    return new SmtpRefusal(reason, headerFromRefusalDetail(from));
+  }
+
+  private connect(client: string): SmtpRefusal | undefined {
+    const verdict = this.gate.verdict(client);
+    if (verdict === 'SHUTTING_DOWN') return new SmtpRefusal(verdict);
+    if (this.authLimiter.lockedScope(client) === 'client') return new SmtpRefusal('AUTH_LOCKED');
+    return verdict ? new SmtpRefusal(verdict) : undefined;
+  }
+
+  private auth(
+    session: SMTPServerSession,
+    client: string,
+    username: string,
+  ): SmtpRefusal | undefined {
+    // smtp-server refuses AUTH before STARTTLS itself; this covers a listener without TLS.
+    if (!session.secure && !this.policy.allowInsecureAuth)
+      return new SmtpRefusal('ENCRYPTION_REQUIRED');
+    // Checked before any secret is verified: a locked client or username learns nothing more.
+    return this.authLimiter.lockedScope(client, username)
+      ? new SmtpRefusal('AUTH_LOCKED')
+      : undefined;
+  }
+
+  private rcpt(session: SMTPServerSession): SmtpRefusal | undefined {
+    const user = userOf(session);
+    if (!user) return new SmtpRefusal('AUTH_REQUIRED');
+    const limit = Math.min(user.maxRecipients, this.policy.maxRecipients);
+    const pending = session.envelope.rcptTo.length;
+    if (pending >= limit) return new SmtpRefusal('TOO_MANY_RECIPIENTS', `(limit ${limit})`);
+    const limits = this.limitsOf(user);
+    return this.rates.recipientAllowed(rateKey(user), limits, pending)
+      ? undefined
+      : new SmtpRefusal('RATE_LIMITED', `(${limits.recipientsPerMinute} recipients per minute)`);
   }
 }

@@ -1,15 +1,21 @@
 // One handler per SMTP phase (AUTH, MAIL, RCPT, DATA) for smtp-server. Each asks
-// the guard dispatcher first; DATA then runs the line guard, the RFC 6409
-// fix-ups and durable acceptance, and answers 250 only after Kafka acknowledged.
+// the guard dispatcher first; AUTH records failures with the brute-force
+// limiter and answers them after its growing delay; DATA then runs the line
+// guard, the RFC 6409 fix-ups and durable acceptance, and answers 250 only
+// after Kafka acknowledged.
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   applySubmissionFixups,
+  clientKey,
   DataLineGuard,
   decoyHash,
+  MAX_TEXT_LINE_BYTES,
   replyText,
   SmtpRefusal,
   verifySecret,
+  type SecretHash,
 } from '@postline/submission/domain';
 import type { Logger } from 'pino';
 import type {
@@ -20,8 +26,8 @@ import type {
   SMTPServerSession,
 } from 'smtp-server';
 import type { CredentialStore } from './credential.store';
-import type { MessageAcceptor } from './message-acceptor';
-import { checkGuards, userOf, type GuardPolicy, type SubmissionUser } from './submission-guards';
+import { RecordTooLargeError, type MessageAcceptor } from './message-acceptor';
+import { rateKey, userOf, type SubmissionGuards, type SubmissionUser } from './submission-guards';
 import type { SubmissionMetrics } from './submission.metrics';
 
 type Done = (err?: Error | null) => void;
@@ -31,9 +37,13 @@ export interface HandlerDeps {
   acceptor: MessageAcceptor;
   metrics: SubmissionMetrics;
   logger: Logger;
-  policy: GuardPolicy;
+  guards: SubmissionGuards;
   hostname: string;
   maxMessageBytes: number;
+  /** Message text lines including CRLF (RFC 5321: 1000). */
+  maxLineBytes?: number;
+  /** Tests count calls through this; production uses scrypt from the domain. */
+  verifySecret?: (secret: string, stored: SecretHash) => Promise<boolean>;
 }
 
 export class SubmissionHandlers {
@@ -44,38 +54,46 @@ export class SubmissionHandlers {
     session: SMTPServerSession,
     done: (err: Error | null | undefined, res?: SMTPServerAuthenticationResponse) => void,
   ): Promise<void> {
-    const refusal = checkGuards({ phase: 'AUTH', session }, this.deps.policy);
+    const { guards, metrics, logger } = this.deps;
+    const client = clientKey(session.remoteAddress);
+    const username = auth.username ?? '';
+    const refusal = guards.check({ phase: 'AUTH', session, client, username });
     if (refusal) {
-      this.deps.metrics.authAttempt('refused');
+      metrics.authAttempt(refusal.reason === 'AUTH_LOCKED' ? 'locked' : 'refused');
       return done(refusal);
     }
+    let user: SubmissionUser | undefined;
     try {
-      const user = await this.authenticate(auth.username ?? '', auth.password ?? '');
-      this.deps.metrics.authAttempt(user ? 'succeeded' : 'failed');
-      this.deps.logger.info(
-        {
-          event: user ? 'smtp_auth_ok' : 'smtp_auth_failed',
-          session: session.id,
-          method: auth.method,
-        },
-        'SMTP AUTH',
-      );
-      return user ? done(null, { user }) : done(new SmtpRefusal('AUTH_FAILED'));
+      user = await this.authenticate(username, auth.password ?? '');
     } catch (e) {
-      this.deps.logger.error(
-        { event: 'smtp_auth_error', session: session.id, err: e },
-        'AUTH failed',
-      );
+      logger.error({ event: 'smtp_auth_error', session: session.id, err: e }, 'AUTH failed');
       return done(new SmtpRefusal('AUTH_UNAVAILABLE'));
     }
+    const log = { session: session.id, method: auth.method };
+    if (user) {
+      guards.authLimiter.recordSuccess(client, username);
+      metrics.authAttempt('success');
+      logger.info({ event: 'smtp_auth_ok', ...log }, 'SMTP AUTH');
+      return done(null, { user });
+    }
+    // Unknown username, wrong secret and disabled credential all end here, alike.
+    const outcome = guards.authLimiter.recordFailure(client, username);
+    metrics.authAttempt('failure');
+    if (outcome.lockout) metrics.authLockout(outcome.lockout);
+    logger.info(
+      { event: 'smtp_auth_failed', ...log, delayMs: outcome.delayMs, lockout: outcome.lockout },
+      'SMTP AUTH',
+    );
+    if (outcome.delayMs > 0) await sleep(outcome.delayMs);
+    done(guards.check({ phase: 'AUTH_FAILED', outcome }));
   }
 
   onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
-    done(checkGuards({ phase: 'MAIL', session, mailFrom: address.address }, this.deps.policy));
+    done(this.deps.guards.check({ phase: 'MAIL', session, mailFrom: address.address }));
   }
 
   onRcptTo(_address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
-    done(checkGuards({ phase: 'RCPT', session }, this.deps.policy));
+    done(this.deps.guards.check({ phase: 'RCPT', session }));
   }
 
   onData(
@@ -83,20 +101,29 @@ export class SubmissionHandlers {
     session: SMTPServerSession,
     done: (err?: Error | null, message?: string) => void,
   ): void {
-    const guard = new DataLineGuard();
+    const guard = new DataLineGuard(this.deps.maxLineBytes ?? MAX_TEXT_LINE_BYTES);
     const chunks: Buffer[] = [];
     let bytes = 0;
     (stream as Readable).pipe(guard);
+    // The session was cut before the final dot (client gone, 421): nothing to accept.
+    stream.once('close', () => {
+      if (!stream.readableEnded) guard.destroy();
+    });
     guard.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       // Past the limit the message is refused anyway: stop holding it in memory.
       if (bytes <= this.deps.maxMessageBytes) chunks.push(chunk);
     });
     guard.on('end', () => {
-      const refusal = checkGuards(
-        { phase: 'DATA_END', sizeExceeded: stream.sizeExceeded, violation: guard.violation },
-        this.deps.policy,
-      );
+      const message = Buffer.concat(chunks);
+      const refusal = this.deps.guards.check({
+        phase: 'DATA_END',
+        session,
+        message,
+        sizeExceeded: stream.sizeExceeded,
+        violation: guard.violation,
+        longLine: guard.longLine,
+      });
       if (refusal) {
         this.deps.metrics.refused(refusal.reason);
         this.deps.logger.info(
@@ -105,12 +132,13 @@ export class SubmissionHandlers {
             session: session.id,
             reason: refusal.reason,
             violation: guard.violation,
+            longLine: guard.longLine,
           },
           'message refused',
         );
         return done(refusal);
       }
-      void this.acceptMessage(Buffer.concat(chunks), session, done);
+      void this.acceptMessage(message, session, done);
     });
   }
 
@@ -147,6 +175,10 @@ export class SubmissionHandlers {
         receivedAt,
       });
     } catch (e) {
+      if (e instanceof RecordTooLargeError) {
+        this.deps.metrics.refused('MESSAGE_TOO_BIG', seconds());
+        return done(new SmtpRefusal('MESSAGE_TOO_BIG', '(larger than one queue record)'));
+      }
       this.deps.metrics.refused('QUEUE_UNAVAILABLE', seconds());
       this.deps.logger.warn(
         {
@@ -159,6 +191,7 @@ export class SubmissionHandlers {
       );
       return done(new SmtpRefusal('QUEUE_UNAVAILABLE'));
     }
+    this.deps.guards.rates.recordAccepted(rateKey(user), session.envelope.rcptTo.length);
     this.deps.metrics.accepted(raw.length, seconds());
     this.deps.logger.info(
       {
@@ -178,18 +211,21 @@ export class SubmissionHandlers {
     username: string,
     secret: string,
   ): Promise<SubmissionUser | undefined> {
+    const verify = this.deps.verifySecret ?? verifySecret;
     const cred = await this.deps.store.find(username);
     if (!cred) {
-      await verifySecret(secret, await decoyHash());
+      await verify(secret, await decoyHash());
       return undefined;
     }
-    const ok = await verifySecret(secret, cred.secret);
+    const ok = await verify(secret, cred.secret);
     if (!ok || !cred.enabled) return undefined;
     return {
       username: cred.username,
       tenantId: cred.tenantId,
       allowedSenderDomains: cred.allowedSenderDomains,
       maxRecipients: cred.maxRecipients,
+      messagesPerMinute: cred.messagesPerMinute,
+      recipientsPerMinute: cred.recipientsPerMinute,
     };
   }
 }

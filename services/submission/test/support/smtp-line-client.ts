@@ -12,17 +12,42 @@ export class SmtpLineClient {
     this.attach(socket);
   }
 
+  /** `localAddress` (e.g. 127.0.0.2) makes the client another address on the loopback /8. */
   static async connect(
     port: number,
-    opts: { implicitTls?: boolean } = {},
+    opts: { implicitTls?: boolean; localAddress?: string } = {},
   ): Promise<SmtpLineClient> {
+    const { localAddress } = opts;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
+      const raw = net.connect({ port, host: '127.0.0.1', localAddress });
       const s = opts.implicitTls
-        ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => resolve(s))
-        : net.connect({ port, host: '127.0.0.1' }, () => resolve(s));
+        ? tls.connect({ socket: raw, rejectUnauthorized: false }, () => resolve(s))
+        : raw.once('connect', () => resolve(raw));
       s.once('error', reject);
+      raw.once('error', reject);
     });
     return new SmtpLineClient(socket);
+  }
+
+  /** True once the server has closed the connection. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Resolves once the server has closed the connection; rejects after timeoutMs. */
+  async closedByServer(timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`connection still open after ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** Next complete reply (all lines), e.g. "250-a\r\n250 b". */
@@ -58,8 +83,9 @@ export class SmtpLineClient {
     return this.reply();
   }
 
-  async startTls(): Promise<string> {
-    const answer = await this.command('STARTTLS');
+  /** STARTTLS, then the handshake; `pipelined` is sent in the same packet as the command. */
+  async startTls(pipelined = ''): Promise<string> {
+    const answer = await this.command(`STARTTLS\r\n${pipelined}`.replace(/\r\n$/, ''));
     if (!answer.startsWith('220')) return answer;
     const plain = this.socket;
     plain.removeAllListeners('data');
@@ -114,8 +140,9 @@ export async function authenticatedSession(
   smtpsPort: number,
   username: string,
   secret: string,
+  localAddress?: string,
 ): Promise<SmtpLineClient> {
-  const c = await SmtpLineClient.connect(smtpsPort, { implicitTls: true });
+  const c = await SmtpLineClient.connect(smtpsPort, { implicitTls: true, localAddress });
   await c.reply();
   await c.command('EHLO client.test');
   const auth = await c.command(`AUTH PLAIN ${authPlain(username, secret)}`);

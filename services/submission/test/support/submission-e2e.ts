@@ -58,10 +58,19 @@ export function selfSignedCert(): { certFile: string; keyFile: string } {
   return { certFile, keyFile };
 }
 
-export async function startSubmission(
+export type SubmissionProcess = Omit<SubmissionUnderTest, 'kafka' | 'outbound'>;
+
+/** The service with a fresh credential, on the shared Kafka unless POSTLINE_KAFKA_BROKERS is given. */
+export interface CredentialOptions {
+  maxRecipients?: number;
+  messagesPerMinute?: number;
+  recipientsPerMinute?: number;
+}
+
+export async function startSubmissionProcess(
   extraEnv: Record<string, string> = {},
-  credential: { maxRecipients?: number } = {},
-): Promise<SubmissionUnderTest> {
+  credential: CredentialOptions = {},
+): Promise<SubmissionProcess> {
   const { certFile, keyFile } = selfSignedCert();
   const [smtpPort, smtpsPort] = await freePorts(2);
   const service = await startService('submission', {
@@ -86,26 +95,44 @@ export async function startSubmission(
     allowedSenderDomains: [senderDomain],
     ...credential,
   });
-  if (res.status !== 201)
+  if (res.status !== 201) {
+    await service.stop();
     throw new Error(`credential not created: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return {
+    service,
+    smtpPort,
+    smtpsPort,
+    senderDomain,
+    username,
+    secret,
+    stop: async () => {
+      await service.stop();
+    },
+  };
+}
+
+export async function startSubmission(
+  extraEnv: Record<string, string> = {},
+  credential: CredentialOptions = {},
+): Promise<SubmissionUnderTest> {
+  const proc = await startSubmissionProcess(extraEnv, credential);
   const kafka = new Kafka({
     brokers: infra.kafkaBrokers.split(','),
     clientId: 'e2e-submission',
     logLevel: logLevel.NOTHING,
   });
-  const outbound = await TopicTap.open(kafka, Topics.outbound);
+  const outbound = await TopicTap.open(kafka, Topics.outbound).catch(async (e: unknown) => {
+    await proc.stop();
+    throw e;
+  });
   return {
-    service,
-    smtpPort,
-    smtpsPort,
+    ...proc,
     kafka,
     outbound,
-    senderDomain,
-    username,
-    secret,
     stop: async () => {
       await outbound.close();
-      await service.stop();
+      await proc.stop();
     },
   };
 }
@@ -117,4 +144,27 @@ export function decodeOutbound(r: TappedRecord): events.OutboundMessage {
 /** Outbound records of one scenario: sent from its unique sender domain. */
 export function fromDomain(domain: string) {
   return (r: TappedRecord) => decodeOutbound(r).envelope?.mailFrom.endsWith(`@${domain}`) ?? false;
+}
+
+/** One series of the service's /metrics, e.g. `auth_lockouts_total{scope="client"}`; NaN when absent. */
+export async function metricValue(httpUrl: string, series: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`postline_submission_${series} `));
+  return line ? Number(line.split(' ').pop()) : NaN;
+}
+
+/** Sends one small message on an authenticated session and returns the final reply. */
+export async function sendOne(
+  c: { command(line: string): Promise<string> },
+  from: string,
+  to: string,
+  subject: string,
+): Promise<string> {
+  const mail = await c.command(`MAIL FROM:<${from}>`);
+  if (!mail.startsWith('250')) return mail;
+  const rcpt = await c.command(`RCPT TO:<${to}>`);
+  if (!rcpt.startsWith('250')) return rcpt;
+  const data = await c.command('DATA');
+  if (!data.startsWith('354')) return data;
+  return c.command(`From: <${from}>\r\nTo: <${to}>\r\nSubject: ${subject}\r\n\r\nhello\r\n.`);
 }

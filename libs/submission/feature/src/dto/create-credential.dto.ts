@@ -36,6 +36,18 @@ export class CreateCredentialDto {
   @Max(1000)
   maxRecipients?: number;
 
+  /** Messages accepted per minute; at most the server's limit, which is also the default. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  messagesPerMinute?: number;
+
+  /** Recipients accepted per minute; at most the server's limit, which is also the default. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  recipientsPerMinute?: number;
+
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
