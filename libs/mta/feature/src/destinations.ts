@@ -84,6 +84,12 @@ export class Destinations {
     return this.suspended.delete(target);
   }
 
+  /** Replaces the suspended set with the operators' current list. */
+  setSuspended(targets: readonly string[]): void {
+    this.suspended.clear();
+    for (const t of targets) this.suspended.add(t);
+  }
+
   suspendedTargets(): string[] {
     return [...this.suspended];
   }

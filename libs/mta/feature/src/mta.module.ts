@@ -21,7 +21,12 @@ import { BudgetRegistry } from '@postline/mta/throttle';
 import { LOGGER, METRICS } from '@postline/platform/http';
 import { KafkaRuntime } from '@postline/platform/kafka';
 import type { MetricsRegistry } from '@postline/platform/metrics';
+import { MONGO_CONNECTION } from '@postline/platform/mongo';
+import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { MtaAdmin } from './admin/mta-admin';
+import { MtaAdminController } from './admin/mta-admin.controller';
+import { MtaControlStore } from './admin/mta-control.store';
 import { DeliveryEngine } from './delivery-engine';
 import { createMtaMetrics, type MtaMetrics } from './mta.metrics';
 import { OutboundConsumer } from './outbound-consumer';
@@ -37,6 +42,12 @@ export interface MtaFeatureOptions {
   retryConsumerGroup: string;
   routes: RouteOverrides;
   policies: PolicyBook;
+  /** Reads the policy file again (admin reload); the same source as `policies`. */
+  loadPolicies(): PolicyBook;
+  /** How often operator decisions (overrides, suspensions, bounces) are read from MongoDB. */
+  controlSyncMs: number;
+  /** A group without committed offsets starts at the beginning (production) or the end (tests). */
+  newGroupFromBeginning: boolean;
   retryTiers: RetryTier[];
   dkimKeys?: DkimKeyRing;
   dnsServers: string[];
@@ -129,6 +140,7 @@ export class OutboundDeliveryService
       metrics: this.metrics,
       maxBufferedBytesPerPartition: this.opts.maxBufferedBytesPerPartition,
       commitIntervalMs: this.opts.commitIntervalMs,
+      fromBeginning: this.opts.newGroupFromBeginning,
       lag: this.kafka.lagGauge,
     });
     this.forwarder = new RetryForwarder({
@@ -138,6 +150,7 @@ export class OutboundDeliveryService
       producer: this.kafka.producer,
       logger: this.logger,
       metrics: this.metrics,
+      fromBeginning: this.opts.newGroupFromBeginning,
     });
     this.kafka.adopt(this.consumer);
     this.kafka.adopt(this.forwarder);
@@ -158,13 +171,45 @@ export class OutboundDeliveryService
   }
 }
 
+/** Reads operator decisions before the first delivery, and keeps reading them. */
+@Injectable()
+class AdminLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(MtaAdmin) private readonly admin: MtaAdmin) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.admin.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.admin.stop();
+  }
+}
+
 @Module({})
 export class MtaModule {
   static register(options: MtaFeatureOptions): DynamicModule {
     return {
       module: MtaModule,
-      providers: [{ provide: MTA_OPTIONS, useValue: options }, OutboundDeliveryService],
-      exports: [OutboundDeliveryService],
+      controllers: [MtaAdminController],
+      providers: [
+        { provide: MTA_OPTIONS, useValue: options },
+        OutboundDeliveryService,
+        {
+          provide: MtaAdmin,
+          inject: [OutboundDeliveryService, MONGO_CONNECTION, LOGGER],
+          useFactory: (delivery: OutboundDeliveryService, conn: Connection, logger: Logger) =>
+            new MtaAdmin({
+              engine: delivery.engine,
+              store: new MtaControlStore(conn),
+              loadBasePolicies: options.loadPolicies,
+              applyPolicies: (book) => delivery.applyPolicies(book),
+              logger,
+              syncIntervalMs: options.controlSyncMs,
+            }),
+        },
+        AdminLifecycle,
+      ],
+      exports: [OutboundDeliveryService, MtaAdmin],
     };
   }
 }

@@ -22,6 +22,8 @@ import { checkOutboundMessage } from './outbound-record';
 import type { ProduceBatcher } from './produce-batcher';
 
 export interface OutboundConsumerOptions {
+  /** Where a group without committed offsets starts (default: the beginning). */
+  fromBeginning?: boolean;
   kafka: Kafka;
   groupId: string;
   logger: Logger;
@@ -71,7 +73,10 @@ export class OutboundConsumer {
       );
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [Topics.outbound], fromBeginning: true });
+    await this.consumer.subscribe({
+      topics: [Topics.outbound],
+      fromBeginning: this.opts.fromBeginning ?? true,
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

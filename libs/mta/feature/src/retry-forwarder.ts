@@ -19,6 +19,8 @@ import type { RecordSink } from './produce-batcher';
 import { RETRY_TOPIC_PREFIX, retryTopic, type RetryTier } from './retry-tiers';
 
 export interface RetryForwarderOptions {
+  /** Where a group without committed offsets starts (default: the beginning). */
+  fromBeginning?: boolean;
   kafka: Kafka;
   groupId: string;
   tiers: readonly RetryTier[];
@@ -54,7 +56,10 @@ export class RetryForwarder {
   async start(): Promise<void> {
     const now = this.opts.now ?? Date.now;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.opts.tiers.map(retryTopic), fromBeginning: true });
+    await this.consumer.subscribe({
+      topics: this.opts.tiers.map(retryTopic),
+      fromBeginning: this.opts.fromBeginning ?? true,
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

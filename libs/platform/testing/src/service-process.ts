@@ -31,6 +31,8 @@ export function serviceEntry(name: ServiceName): string {
 export interface ServicePorts {
   httpPort: number;
   grpcPort: number;
+  /** Extra node options that NODE_OPTIONS refuses (e.g. --cpu-prof for benchmarks). */
+  nodeArgs?: string[];
 }
 
 // Every child still running when the test process exits is killed, so that a
@@ -44,9 +46,10 @@ process.on('exit', () => {
 export function spawnService(
   name: ServiceName,
   env: Record<string, string>,
-  { httpPort, grpcPort }: ServicePorts,
+  { httpPort, grpcPort, nodeArgs = [] }: ServicePorts,
 ): ServiceProcess {
-  const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', serviceEntry(name)], {
+  const args = [...nodeArgs, '-r', 'tsconfig-paths/register', serviceEntry(name)];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -125,7 +128,7 @@ export async function startService(
   const explicit = given.httpPort !== undefined && given.grpcPort !== undefined;
   for (let attempt = 1; ; attempt++) {
     const [httpPort, grpcPort] = explicit ? [given.httpPort!, given.grpcPort!] : await freePorts(2);
-    const proc = spawnService(name, env, { httpPort, grpcPort });
+    const proc = spawnService(name, env, { httpPort, grpcPort, nodeArgs: given.nodeArgs });
     try {
       await waitUntilReady(proc, readyTimeoutMs);
       return proc;
