@@ -50,10 +50,14 @@ function policyFile(): string {
   writeFileSync(
     file,
     [
+      // Built-in defaults (10 connections) for the tail; the big domains get a provider-style
+      // policy with more connections, as gmail.com or outlook.com would.
       'defaults:',
-      `  maxConnections: ${process.env.BENCH_MTA_MAX_CONNECTIONS ?? 4}`,
       '  maxMessagesPerConnection: 1000',
       'policies:',
+      '  - name: big',
+      '    match: { suffixes: [.big.bench.test] }',
+      `    maxConnections: ${process.env.BENCH_MTA_BIG_CONNECTIONS ?? 20}`,
       '  - name: throttled',
       `    match: { domains: [${THROTTLED_DOMAIN}] }`,
       `    messagesPerMinute: ${THROTTLE_RATE}`,
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
       POSTLINE_MTA_RETRY_CONSUMER_GROUP: `${group}-retry`,
       POSTLINE_MTA_POLICY_FILE: policyFile(),
       ...(DKIM === 'off' ? {} : { POSTLINE_MTA_DKIM_KEYS_DIR: dkimDir() }),
+      POSTLINE_MTA_DKIM_WORKERS: process.env.BENCH_MTA_DKIM_WORKERS ?? '1',
       POSTLINE_LOG_LEVEL: 'warn',
     },
     {

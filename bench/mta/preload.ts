@@ -11,7 +11,7 @@ export const FROM_DOMAIN = 'bench.postline.test';
 /** Domain of message i: 5 big domains take 40% of the mail, the rest spreads over the tail. */
 export function domainOf(i: number, domains: number): string {
   const big = 5;
-  if (i % 10 < 4) return `big${i % big}.bench.test`;
+  if (i % 10 < 4) return `d${i % big}.big.bench.test`;
   return `tail${i % (domains - big)}.bench.test`;
 }
 

@@ -94,6 +94,11 @@ export class DkimKeyRing {
   domains(): string[] {
     return [...this.byDomain.keys()].sort();
   }
+
+  /** Every key, e.g. to hand the ring to a signing worker (KeyObjects survive postMessage). */
+  all(): DkimKey[] {
+    return [...this.byDomain.values()].flat();
+  }
 }
 
 function loadKeyFile(name: string, path: string): DkimKey {

@@ -4,3 +4,4 @@ export * from './dkim.errors';
 export { dnsRecordFor, dnsNameFor } from './dkim-key';
 export { DkimKeyRing } from './dkim-key-ring';
 export { DkimSigner, DKIM_SIGNED_HEADERS, type DkimSignerOptions } from './dkim-signer';
+export { DkimSignerPool } from './dkim-signer-pool';

@@ -2,7 +2,7 @@
 // with DKIM, try the destination's hops best first — falling through to the
 // next MX only when a host could not be reached at all — and report one
 // result per recipient, in the form the record named them.
-import type { DkimSigner } from '@postline/mta/dkim';
+import type { DkimSignResult } from '@postline/mta/dkim';
 import type { DeliveryResult, SmtpDispatcher } from '@postline/mta/dispatch';
 import type { Destination } from './destinations';
 import type { CheckedMessage } from './outbound-record';
@@ -21,7 +21,7 @@ export interface AttemptResult {
 
 export interface AttemptDeps {
   dispatcher: Pick<SmtpDispatcher, 'deliver'>;
-  signer?: Pick<DkimSigner, 'sign'>;
+  signer?: { sign(raw: Buffer): DkimSignResult | Promise<DkimSignResult> };
   onSigned?(outcome: string): void;
 }
 
@@ -59,7 +59,7 @@ export async function attemptDelivery(
   let bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   let dkimDomain: string | undefined;
   if (deps.signer) {
-    const signed = deps.signer.sign(bytes);
+    const signed = await deps.signer.sign(bytes);
     deps.onSigned?.(signed.outcome);
     bytes = signed.message;
     if (signed.outcome === 'signed') dkimDomain = signed.domain;

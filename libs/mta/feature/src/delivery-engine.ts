@@ -6,7 +6,7 @@
 // may commit past it. Nothing here knows about partitions beyond labels.
 import { events } from '@postline/contracts';
 import { classifyReply } from '@postline/mta/bounce';
-import type { DkimSigner } from '@postline/mta/dkim';
+import type { DkimSignResult } from '@postline/mta/dkim';
 import type { SmtpDispatcher } from '@postline/mta/dispatch';
 import type { PolicyBook } from '@postline/mta/policy';
 import { KeyScheduler, type QueuedEntry } from '@postline/mta/queue';
@@ -37,7 +37,7 @@ export interface DeliveryEngineOptions {
   policies: () => PolicyBook;
   budgets: BudgetRegistry;
   dispatcher: Pick<SmtpDispatcher, 'deliver'>;
-  signer?: Pick<DkimSigner, 'sign'>;
+  signer?: { sign(raw: Buffer): DkimSignResult | Promise<DkimSignResult> };
   batcher: ProduceBatcher;
   tiers: readonly RetryTier[];
   metrics: MtaMetrics;

@@ -13,7 +13,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DkimSigner, type DkimKeyRing } from '@postline/mta/dkim';
+import { DkimSigner, DkimSignerPool, type DkimKeyRing } from '@postline/mta/dkim';
 import { SmtpDispatcher, type SmtpDispatcherOptions } from '@postline/mta/dispatch';
 import type { PolicyBook } from '@postline/mta/policy';
 import { NextHopResolver, dnsWithServers, type RouteOverrides } from '@postline/mta/routing';
@@ -50,6 +50,8 @@ export interface MtaFeatureOptions {
   newGroupFromBeginning: boolean;
   retryTiers: RetryTier[];
   dkimKeys?: DkimKeyRing;
+  /** Threads that sign DKIM beside the event loop; 0 signs on it. */
+  dkimWorkers: number;
   dnsServers: string[];
   dnsCacheMs: number;
   smtp: SmtpDispatcherOptions;
@@ -73,6 +75,7 @@ export class OutboundDeliveryService
   private consumer?: OutboundConsumer;
   private forwarder?: RetryForwarder;
   private readonly gauges: QueueGauges;
+  private readonly signer?: DkimSigner | DkimSignerPool;
 
   constructor(
     @Inject(MTA_OPTIONS) private readonly opts: MtaFeatureOptions,
@@ -82,6 +85,12 @@ export class OutboundDeliveryService
   ) {
     this.policies = opts.policies;
     this.metrics = createMtaMetrics(registry);
+    if (opts.dkimKeys && opts.dkimKeys.size > 0) {
+      this.signer =
+        opts.dkimWorkers > 0
+          ? new DkimSignerPool(opts.dkimKeys, opts.dkimWorkers)
+          : new DkimSigner({ keys: opts.dkimKeys });
+    }
     this.dispatcher = new SmtpDispatcher(opts.smtp);
     const batcher = new ProduceBatcher(kafka.producer, { lingerMs: 5, maxRecords: 500 });
     this.engine = new DeliveryEngine({
@@ -168,6 +177,7 @@ export class OutboundDeliveryService
 
   async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
+    if (this.signer instanceof DkimSignerPool) await this.signer.close();
   }
 }
 

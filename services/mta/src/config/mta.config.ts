@@ -110,6 +110,13 @@ export const mtaConfigSchema = {
     default: '',
     doc: 'directory of DKIM private keys named `<domain>_<selector>.pem` (a mounted Secret); empty: no signing',
   },
+  POSTLINE_MTA_DKIM_WORKERS: {
+    kind: 'int',
+    min: 0,
+    max: 64,
+    default: '1',
+    doc: 'worker threads that DKIM-sign beside the event loop (an RSA-2048 signature costs ~0.75 ms of CPU); 0 signs on the event loop',
+  },
   POSTLINE_MTA_DNS_SERVERS: {
     kind: 'string',
     default: '',
@@ -226,6 +233,7 @@ export function mtaFeatureOptions(config: MtaConfig): MtaFeatureOptions {
     newGroupFromBeginning: config.POSTLINE_MTA_NEW_GROUP_START === 'earliest',
     retryTiers,
     dkimKeys,
+    dkimWorkers: config.POSTLINE_MTA_DKIM_WORKERS,
     dnsServers,
     dnsCacheMs: config.POSTLINE_MTA_DNS_CACHE_SECONDS * 1000,
     smtp: {
