@@ -185,7 +185,10 @@ async function main(): Promise<void> {
       log(`all ${N} delivered in ${round((now - start) / 1000, 1)} s`);
     }
     if (start && throttledCount > 0) throttleSeries.push([now - start, throttled]);
-    const throttleDone = throttledCount === 0 || now - start >= THROTTLE_MINUTES * 60_000 + 2000;
+    const throttleStart = throttleSeries.find(([, n]) => n > 0)?.[0];
+    const throttleDone =
+      throttledCount === 0 ||
+      (throttleStart !== undefined && now - start >= throttleStart + THROTTLE_MINUTES * 60_000 + 1000);
     if (mainDone && throttleDone) break;
     if (start && now - start > 30 * 60_000)
       throw new Error('benchmark did not finish in 30 minutes');
@@ -197,16 +200,20 @@ async function main(): Promise<void> {
   const mtaRate = N / ((mainDone - start) / 1000);
   // Throttle: messages delivered in the window [1 min, 1 min + THROTTLE_MINUTES) after the first delivery... kept simple:
   // the count over the first THROTTLE_MINUTES minutes, against rate x minutes.
+  // The throttled domain's window opens at its own first delivery (its mail sits behind the main run
+  // on its partition) and lasts THROTTLE_MINUTES; the policy allows rate x minutes in it.
   let throttleHold: number | undefined;
   if (throttledCount > 0) {
     const windowMs = THROTTLE_MINUTES * 60_000;
-    const at =
-      throttleSeries.find(([t]) => t >= windowMs)?.[1] ??
-      throttleSeries[throttleSeries.length - 1][1];
-    throttleHold = at / (THROTTLE_RATE * THROTTLE_MINUTES);
-    log(
-      `throttled domain: ${at} delivered in ${THROTTLE_MINUTES} min (policy ${THROTTLE_RATE}/min)`,
-    );
+    const first = throttleSeries.find(([, n]) => n > 0);
+    if (first) {
+      const [t0, n0] = first;
+      const end = throttleSeries.find(([t]) => t >= t0 + windowMs) ?? throttleSeries[throttleSeries.length - 1];
+      const windowMin = (end[0] - t0) / 60_000;
+      const sent = end[1] - n0;
+      throttleHold = sent / (THROTTLE_RATE * windowMin);
+      log(`throttled domain: ${sent} delivered in ${windowMin.toFixed(2)} min from its first delivery (policy ${THROTTLE_RATE}/min)`);
+    }
   }
   const costs = topCosts(profileDir, 10);
   log('top self-time functions (whole run):');

@@ -209,11 +209,15 @@ def delivery() -> Board:
     b.add("timeseries", "Throttle waits", [
         (rate("postline_mta_throttle_waits_total", by="domain_class"), "{{domain_class}}")], "ops", w=8,
         description="Times a destination had mail ready but its policy's rate budget (or backoff) said wait.")
+    b.add("timeseries", "Parked overflow of slow destinations", [
+        (rate("postline_mta_spilled_total", by="domain_class"), "{{domain_class}}")], "ops", w=8,
+        description="Messages of rate-limited, backed-off or suspended destinations whose ready queue was full,"
+                    " parked in a retry tier until their budget can take them (mta.config.maxQueuedPerSlowDestination).")
     b.add("timeseries", "SMTP sessions carrying a message", [
-        (f"sum by (domain_class) (postline_mta_smtp_connections{{{NS}}})", "{{domain_class}}")], "short", w=12,
+        (f"sum by (domain_class) (postline_mta_smtp_connections{{{NS}}})", "{{domain_class}}")], "short", w=8,
         description="Compare with the policy's maxConnections (split over its shards and the pods holding them).")
     b.add("timeseries", "Paused mail.outbound.v1 partitions", [
-        (f"sum by (pod) (postline_mta_paused_partitions{{{NS}}})", "{{pod}}")], "short", w=12,
+        (f"sum by (pod) (postline_mta_paused_partitions{{{NS}}})", "{{pod}}")], "short", w=8,
         description="Partitions a pod stopped fetching because their queued mail passed"
                     " mta.config.maxBufferedMbPerPartition; resumed at half. Sustained pauses show as consumer lag.")
     b.row("Retry tiers")

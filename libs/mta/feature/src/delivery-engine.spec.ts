@@ -86,13 +86,20 @@ const answering =
 
 const settle = () => new Promise((r) => setImmediate(r));
 
-function setup(opts: { deliver?: Deliver; maxInflight?: number } = {}) {
+function setup(
+  opts: {
+    deliver?: Deliver;
+    maxInflight?: number;
+    book?: PolicyBook;
+    maxQueuedPerSlowKey?: number;
+  } = {},
+) {
   const log: string[] = [];
   const sink = new CapturingSink(log);
   const finals = new Collected<OutboundItem>();
   const registry = createMetricsRegistry('mta');
   const dispatcher = { deliver: jest.fn(opts.deliver ?? answering('delivered', OK)) };
-  const book = new PolicyBook(BUILTIN_DEFAULTS, []);
+  const book = opts.book ?? new PolicyBook(BUILTIN_DEFAULTS, []);
   const engine = new DeliveryEngine({
     maxInflight: opts.maxInflight ?? 4,
     resolver: {
@@ -106,6 +113,7 @@ function setup(opts: { deliver?: Deliver; maxInflight?: number } = {}) {
     dispatcher,
     batcher: new ProduceBatcher(sink, { lingerMs: 1, maxRecords: 1 }),
     tiers: parseRetryTiers('1m,10m,1h'),
+    maxQueuedPerSlowKey: opts.maxQueuedPerSlowKey,
     metrics: createMtaMetrics(registry),
     logger: createLogger({ service: 'mta', level: 'silent' }),
     onFinal: (item) => {
@@ -325,5 +333,42 @@ describe('DeliveryEngine', () => {
       'postline_mta_messages_total{result="delivered",domain_class="other",category=""} 2',
     );
     expect(text).not.toContain('example.com');
+  });
+
+  it('parks the overflow of a rate-limited destination in a retry topic instead of queueing it', async () => {
+    const book = PolicyBook.fromYaml(
+      'policies:\n  - name: slow\n    match: { domains: [slow.test] }\n    messagesPerMinute: 60\n',
+      'test',
+    );
+    const h = setup({ book, maxQueuedPerSlowKey: 3, deliver: () => new Promise(() => undefined) });
+    const items = Array.from({ length: 6 }, (_, i) => h.accept('slow.test', [`u${i}@slow.test`]));
+    await h.finals.atLeast(1);
+    await settle();
+    // Three wait in the queue (or in flight); the rest are parked, final, with no attempt made.
+    const parked = h.sink
+      .recordsOf('mail.retry.v1.1m')
+      .map((r) => decodePayload(events.OutboundMessage, 'mail.retry.v1.1m', r.value));
+    expect(parked.map((m) => m.messageId)).toEqual(
+      h.finals.items.map((i) => i.checked.message.messageId),
+    );
+    expect(parked.length).toBeGreaterThanOrEqual(2);
+    expect(parked.every((m) => m.attempt === 1)).toBe(true);
+    // 60/min is one a second: three queued ahead means about three seconds from now.
+    expect(parked[0].notBefore!.getTime() - NOW.getTime()).toBeGreaterThanOrEqual(3000);
+    expect(h.sink.deliveryEvents()).toEqual([]);
+    expect(items).toHaveLength(6);
+  });
+
+  it('does not park mail of a destination without a rate limit, however long its queue', async () => {
+    const h = setup({
+      maxQueuedPerSlowKey: 2,
+      maxInflight: 1,
+      deliver: () => new Promise(() => undefined),
+    });
+    for (let i = 0; i < 6; i++) h.accept('fast.test', [`u${i}@fast.test`]);
+    await settle();
+    await settle();
+    expect(h.sink.recordsOf('mail.retry.v1.1m')).toEqual([]);
+    expect(h.engine.scheduler.queues.sizeOf('fast.test')).toBeGreaterThanOrEqual(4);
   });
 });

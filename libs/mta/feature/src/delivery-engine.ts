@@ -44,6 +44,12 @@ export interface DeliveryEngineOptions {
   logger: Logger;
   /** The record's outcome is durable: it may be committed past. */
   onFinal(item: OutboundItem): void;
+  /**
+   * Messages a slow destination (rate-limited, in backoff or suspended) may hold in its ready queue;
+   * more go to a retry topic for when its budget can take them, so its backlog never fills the
+   * partition buffer that other destinations share (default 1000).
+   */
+  maxQueuedPerSlowKey?: number;
   /** How often a destination's route is looked up again (default 60 s). */
   routeRefreshMs?: number;
   now?: () => Date;
@@ -87,8 +93,42 @@ export class DeliveryEngine {
   /** Queues a checked record for delivery. */
   accept(item: OutboundItem, bytes: number): void {
     const { routingKey } = item.checked.message;
-    this.destinations.get(routingKey, item.checked.domain);
+    const destination = this.destinations.get(routingKey, item.checked.domain);
+    const queued = this.scheduler.queues.sizeOf(routingKey);
+    if (queued >= (this.opts.maxQueuedPerSlowKey ?? 1000)) {
+      const drainMs = this.destinations.drainEstimateMs(destination, queued);
+      if (drainMs !== undefined) {
+        void this.spill(item, destination, drainMs);
+        return;
+      }
+    }
     this.scheduler.enqueue({ key: routingKey, partition: item.partition, bytes, item });
+  }
+
+  /**
+   * Parks a message of a slow destination in the retry topic whose delay fits the time its queue
+   * needs to drain: not an attempt (no event, attempt count unchanged), just waiting off the partition.
+   */
+  private async spill(
+    item: OutboundItem,
+    destination: Destination,
+    drainMs: number,
+  ): Promise<void> {
+    const message = item.checked.message;
+    const parked = events.OutboundMessage.fromPartial({
+      ...message,
+      notBefore: new Date(this.now().getTime() + drainMs),
+    });
+    this.opts.metrics.spilled.inc({ domain_class: this.destinations.domainClass(destination) });
+    try {
+      await this.produce(message, Math.max(1, message.attempt), [], parked, {});
+      this.opts.onFinal(item);
+    } catch (e) {
+      this.opts.logger.error(
+        { event: 'spill_failed', messageId: message.messageId, err: e },
+        'could not park a message of a slow destination; it will be delivered again',
+      );
+    }
   }
 
   /** Stops starting deliveries and waits for those in flight to become final. */

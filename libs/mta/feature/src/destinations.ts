@@ -131,6 +131,23 @@ export class Destinations {
     return { ok: true };
   }
 
+  /**
+   * How long a slow destination needs to send `queued` messages: from its rate (or backoff rate),
+   * or a fixed 5 minutes while suspended. Undefined for a destination that sends as fast as it can,
+   * whose queue drains by itself.
+   */
+  drainEstimateMs(d: Destination, queued: number): number | undefined {
+    if (this.isSuspended(d)) return 5 * 60_000;
+    if (d.routeError) return undefined;
+    const rates = this.opts.budgets.budgetFor(d.policy).rates();
+    const perMs = Math.min(
+      rates.perMinute === undefined ? Infinity : rates.perMinute / 60_000,
+      rates.perHour === undefined ? Infinity : rates.perHour / 3_600_000,
+    );
+    if (!Number.isFinite(perMs) || perMs <= 0) return undefined;
+    return Math.ceil(queued / perMs);
+  }
+
   /** Feeds a reply to the destination's budget (backoff mode); true when it armed backoff. */
   observe(d: Destination, reply: { code: number; enhancedCode: string; text: string }): boolean {
     return this.opts.budgets.budgetFor(d.policy).observe(reply);

@@ -21,6 +21,8 @@ export interface MtaMetrics {
   retriesScheduled: Counter<'tier'>;
   retriesForwarded: Counter<'tier'>;
   dkim: Counter<'outcome'>;
+  /** Messages of slow destinations parked in a retry topic instead of the ready queue. */
+  spilled: Counter<'domain_class'>;
   pausedPartitions: Gauge<string>;
 }
 
@@ -79,6 +81,11 @@ export function createMtaMetrics(registry: MetricsRegistry): MtaMetrics {
       'Messages moved from a retry topic back to mail.outbound when due, by tier',
       ['tier'],
     ),
+    spilled: registry.counter(
+      'spilled_total',
+      'Messages of rate-limited or suspended destinations parked in a retry topic because their ready queue was full, by domain class',
+      ['domain_class'],
+    ),
     dkim: registry.counter('dkim_signatures_total', 'Messages by DKIM signing outcome', [
       'outcome',
     ]),
@@ -94,5 +101,6 @@ export function createMtaMetrics(registry: MetricsRegistry): MtaMetrics {
   metrics.oldestAgeSeconds.set({ domain_class: OTHER_DOMAIN_CLASS }, 0);
   metrics.smtpConnections.set({ domain_class: OTHER_DOMAIN_CLASS }, 0);
   metrics.throttleWaits.inc({ domain_class: OTHER_DOMAIN_CLASS }, 0);
+  metrics.spilled.inc({ domain_class: OTHER_DOMAIN_CLASS }, 0);
   return metrics;
 }

@@ -59,6 +59,7 @@ export interface MtaFeatureOptions {
   maxInflightDeliveries: number;
   maxBufferedBytesPerPartition: number;
   commitIntervalMs: number;
+  maxQueuedPerSlowDestination: number;
   drainTimeoutMs: number;
 }
 
@@ -109,6 +110,7 @@ export class OutboundDeliveryService
           : undefined,
       batcher,
       tiers: opts.retryTiers,
+      maxQueuedPerSlowKey: opts.maxQueuedPerSlowDestination,
       metrics: this.metrics,
       logger,
       onFinal: (item) => this.consumer?.onFinal(item),

@@ -133,8 +133,15 @@ export const mtaConfigSchema = {
     kind: 'int',
     min: 1,
     max: 4096,
-    default: '64',
+    default: '16',
     doc: 'queued mail of one mail.outbound partition above which the partition is paused (resumed at half)',
+  },
+  POSTLINE_MTA_MAX_QUEUED_PER_SLOW_DESTINATION: {
+    kind: 'int',
+    min: 10,
+    max: 1000000,
+    default: '1000',
+    doc: 'messages a rate-limited, backed-off or suspended destination may hold in memory; more wait in a retry topic until its budget can take them',
   },
   POSTLINE_MTA_COMMIT_INTERVAL_MS: {
     kind: 'int',
@@ -248,6 +255,7 @@ export function mtaFeatureOptions(config: MtaConfig): MtaFeatureOptions {
     maxInflightDeliveries: config.POSTLINE_MTA_MAX_INFLIGHT,
     maxBufferedBytesPerPartition: config.POSTLINE_MTA_MAX_BUFFERED_MB_PER_PARTITION * 1024 * 1024,
     commitIntervalMs: config.POSTLINE_MTA_COMMIT_INTERVAL_MS,
+    maxQueuedPerSlowDestination: config.POSTLINE_MTA_MAX_QUEUED_PER_SLOW_DESTINATION,
     drainTimeoutMs: config.POSTLINE_MTA_DRAIN_TIMEOUT_MS,
   };
 }
