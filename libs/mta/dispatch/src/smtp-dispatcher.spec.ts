@@ -299,4 +299,24 @@ describe('SmtpDispatcher', () => {
     expect(peer.delivered[0]).toMatchObject({ mailFrom: '', rcptTo: ['x@other.test'] });
     expect(peer.heloNames).toEqual(['mta.postline.test']);
   });
+
+  it('connects from the source address a delivery asks for, and keeps sessions per source address', async () => {
+    const peer = await startPeer({});
+    await dispatcher.deliver(hopTo(peer.port), envelope('a@dispatch.test'), message('from .2'), {
+      localAddress: '127.0.0.2',
+    });
+    await dispatcher.deliver(hopTo(peer.port), envelope('a@dispatch.test'), message('from .3'), {
+      localAddress: '127.0.0.3',
+    });
+    await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('a@dispatch.test'),
+      message('from .2 again'),
+      {
+        localAddress: '127.0.0.2',
+      },
+    );
+    expect(peer.clientAddresses).toEqual(['127.0.0.2', '127.0.0.3']);
+    expect(peer.delivered).toHaveLength(3);
+  });
 });

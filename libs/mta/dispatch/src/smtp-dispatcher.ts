@@ -33,6 +33,8 @@ export interface SmtpDispatcherOptions {
 export interface DeliveryOptions {
   tls?: TlsMode;
   maxMessagesPerConnection?: number;
+  /** Source address to connect from (one of the IPs of the message's pool). */
+  localAddress?: string;
 }
 
 /** What the agent learned about the session, for events and metrics. */
@@ -67,6 +69,7 @@ export class SmtpDispatcher implements Dispatcher {
       port: hop.port,
       tls: options.tls ?? 'opportunistic',
       verifyTls: !hop.local || (this.opts.verifyLocalTls ?? false),
+      localAddress: options.localAddress,
     };
     let session;
     try {

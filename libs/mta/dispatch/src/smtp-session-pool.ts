@@ -15,6 +15,8 @@ export interface SessionTarget {
   tls: TlsMode;
   /** Verify the peer certificate when STARTTLS is used. */
   verifyTls: boolean;
+  /** Our source address (an IP of the message's pool); the system's choice when absent. */
+  localAddress?: string;
 }
 
 export interface SessionPoolOptions {
@@ -155,7 +157,12 @@ export class SmtpSessionPool {
    * end-of-data dot waits for the peer's delayed ACK (~40 ms per message).
    */
   private openSocket(target: SessionTarget): net.Socket {
-    const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
+    const socket = net.connect({
+      host: target.host,
+      port: target.port,
+      noDelay: true,
+      localAddress: target.localAddress,
+    });
     socket.setKeepAlive(true);
     const timer = setTimeout(() => {
       socket.destroy(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' }));
@@ -168,5 +175,5 @@ export class SmtpSessionPool {
 }
 
 function keyOf(t: SessionTarget): string {
-  return `${t.host}|${t.port}|${t.tls}|${t.verifyTls ? 'v' : 'n'}`;
+  return `${t.host}|${t.port}|${t.tls}|${t.verifyTls ? 'v' : 'n'}|${t.localAddress ?? ''}`;
 }

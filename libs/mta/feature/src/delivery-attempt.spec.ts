@@ -14,6 +14,7 @@ import { BUILTIN_DEFAULTS, PolicyBook } from '@postline/mta/policy';
 import {
   DnsTemporaryError,
   NullMxError,
+  parseSourcePools,
   type NextHop,
   type RoutingError,
 } from '@postline/mta/routing';
@@ -368,5 +369,51 @@ describe('attemptDelivery recipients', () => {
     );
     expect(calls[0].envelope.rcptTo).toEqual(['Ann@example.com', 'bob@example.com']);
     expect(result.results.map((r) => r.recipient)).toEqual(['Ann@EXAMPLE.COM', 'bob@example.com']);
+  });
+});
+
+describe('attemptDelivery with source IP pools', () => {
+  it("connects from the next address of the message's pool", async () => {
+    const { dispatcher, calls } = scriptedDispatcher({
+      'mx1.example.com': { outcome: 'delivered', reply: OK },
+    });
+    const sourcePools = parseSourcePools('default=192.0.2.10,192.0.2.11');
+    for (let i = 0; i < 3; i++) {
+      await attemptDelivery(
+        checked(['a@example.com']),
+        destination({ hosts: ['mx1.example.com'] }),
+        {
+          dispatcher,
+          sourcePools,
+        },
+      );
+    }
+    expect(calls.map((c) => c.options?.localAddress)).toEqual([
+      '192.0.2.10',
+      '192.0.2.11',
+      '192.0.2.10',
+    ]);
+  });
+
+  it('defers with 451 4.3.5 rather than send from outside a pool that is not configured', async () => {
+    const { dispatcher, calls } = scriptedDispatcher({
+      'mx1.example.com': { outcome: 'delivered', reply: OK },
+    });
+    const result = await attemptDelivery(
+      checked(['a@example.com']),
+      destination({ hosts: ['mx1.example.com'] }),
+      {
+        dispatcher,
+        sourcePools: parseSourcePools('transactional=192.0.2.20'),
+      },
+    );
+    expect(calls).toEqual([]);
+    expect(result.results).toEqual([
+      expect.objectContaining({
+        recipient: 'a@example.com',
+        outcome: 'deferred',
+        reply: expect.objectContaining({ code: 451, enhancedCode: '4.3.5' }),
+      }),
+    ]);
   });
 });

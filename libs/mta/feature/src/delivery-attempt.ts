@@ -3,7 +3,8 @@
 // next MX only when a host could not be reached at all — and report one
 // result per recipient, in the form the record named them.
 import type { DkimSignResult } from '@postline/mta/dkim';
-import type { DeliveryResult, SmtpDispatcher } from '@postline/mta/dispatch';
+import type { DeliveryResult, SmtpDispatcher, SmtpReply } from '@postline/mta/dispatch';
+import type { SourcePools } from '@postline/mta/routing';
 import type { Destination } from './destinations';
 import type { CheckedMessage } from './outbound-record';
 
@@ -20,6 +21,8 @@ export interface AttemptResult {
 }
 
 export interface AttemptDeps {
+  /** Source IP pools; without them the system picks the source address. */
+  sourcePools?: Pick<SourcePools, 'next'>;
   dispatcher: Pick<SmtpDispatcher, 'deliver'>;
   signer?: { sign(raw: Buffer): DkimSignResult | Promise<DkimSignResult> };
   onSigned?(outcome: string): void;
@@ -55,6 +58,28 @@ export async function attemptDelivery(
       seconds: seconds(),
     };
   }
+  const pool = policy.pool ?? (checked.message.pool || 'default');
+  const localAddress = deps.sourcePools?.next(pool);
+  if (localAddress === null) {
+    // Sending from an address outside the pool would spend another pool's reputation: wait instead.
+    const reply: SmtpReply = {
+      code: 451,
+      enhancedCode: '4.3.5',
+      text: `source pool "${pool}" is not configured on this MTA`,
+    };
+    const results = checked.deliverable.map((recipient) => ({
+      recipient,
+      outcome: 'deferred' as const,
+      reply,
+      mxHost: '',
+    }));
+    return {
+      results: [...checked.refused, ...original(results)],
+      tls: false,
+      transacted: false,
+      seconds: seconds(),
+    };
+  }
   const raw = checked.message.rawMime;
   let bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   let dkimDomain: string | undefined;
@@ -65,7 +90,11 @@ export async function attemptDelivery(
     if (signed.outcome === 'signed') dkimDomain = signed.domain;
   }
   const envelope = { mailFrom: checked.mailFrom, rcptTo: checked.deliverable };
-  const options = { tls: policy.tls, maxMessagesPerConnection: policy.maxMessagesPerConnection };
+  const options = {
+    tls: policy.tls,
+    maxMessagesPerConnection: policy.maxMessagesPerConnection,
+    localAddress,
+  };
   const meta = { tls: false };
   let results: DeliveryResult[] = [];
   for (const hop of route.hops) {

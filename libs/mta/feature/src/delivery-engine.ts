@@ -10,7 +10,7 @@ import type { DkimSignResult } from '@postline/mta/dkim';
 import type { SmtpDispatcher } from '@postline/mta/dispatch';
 import type { PolicyBook } from '@postline/mta/policy';
 import { KeyScheduler, type QueuedEntry } from '@postline/mta/queue';
-import type { NextHopResolver } from '@postline/mta/routing';
+import type { NextHopResolver, SourcePools } from '@postline/mta/routing';
 import type { BudgetRegistry } from '@postline/mta/throttle';
 import { Topics, encodePayload, type OutgoingRecord } from '@postline/platform/kafka';
 import type { Logger } from 'pino';
@@ -39,6 +39,7 @@ export interface DeliveryEngineOptions {
   dispatcher: Pick<SmtpDispatcher, 'deliver'>;
   signer?: { sign(raw: Buffer): DkimSignResult | Promise<DkimSignResult> };
   batcher: ProduceBatcher;
+  sourcePools?: SourcePools;
   tiers: readonly RetryTier[];
   metrics: MtaMetrics;
   logger: Logger;
@@ -207,6 +208,7 @@ export class DeliveryEngine {
     const result = await attemptDelivery(item.checked, destination, {
       dispatcher: this.opts.dispatcher,
       signer: this.opts.signer,
+      sourcePools: this.opts.sourcePools,
       onSigned: (outcome) => this.opts.metrics.dkim.inc({ outcome }),
     });
     const reply = result.results.find((r) => r.outcome !== 'delivered')?.reply;

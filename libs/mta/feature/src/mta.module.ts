@@ -16,7 +16,12 @@ import {
 import { DkimSigner, DkimSignerPool, type DkimKeyRing } from '@postline/mta/dkim';
 import { SmtpDispatcher, type SmtpDispatcherOptions } from '@postline/mta/dispatch';
 import type { PolicyBook } from '@postline/mta/policy';
-import { NextHopResolver, dnsWithServers, type RouteOverrides } from '@postline/mta/routing';
+import {
+  NextHopResolver,
+  dnsWithServers,
+  type RouteOverrides,
+  type SourcePools,
+} from '@postline/mta/routing';
 import { BudgetRegistry } from '@postline/mta/throttle';
 import { LOGGER, METRICS } from '@postline/platform/http';
 import { KafkaRuntime } from '@postline/platform/kafka';
@@ -53,6 +58,7 @@ export interface MtaFeatureOptions {
   /** Threads that sign DKIM beside the event loop; 0 signs on it. */
   dkimWorkers: number;
   dnsServers: string[];
+  sourcePools: SourcePools;
   dnsCacheMs: number;
   smtp: SmtpDispatcherOptions;
   /** Delivery attempts in flight across all destinations. */
@@ -109,6 +115,7 @@ export class OutboundDeliveryService
           ? new DkimSigner({ keys: opts.dkimKeys })
           : undefined,
       batcher,
+      sourcePools: opts.sourcePools,
       tiers: opts.retryTiers,
       maxQueuedPerSlowKey: opts.maxQueuedPerSlowDestination,
       metrics: this.metrics,

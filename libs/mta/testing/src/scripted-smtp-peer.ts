@@ -36,6 +36,8 @@ export class ScriptedSmtpPeer {
   /** The names clients gave in EHLO/HELO, one per greeting. */
   readonly heloNames: string[] = [];
   connections = 0;
+  /** The address each connection came from, in order (source-address binding tests). */
+  readonly clientAddresses: string[] = [];
   private readonly sockets = new Set<net.Socket>();
 
   private constructor(
@@ -66,6 +68,7 @@ export class ScriptedSmtpPeer {
 
   private serve(socket: net.Socket, script: PeerScript): void {
     this.connections++;
+    this.clientAddresses.push(socket.remoteAddress ?? '');
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);

@@ -13,9 +13,12 @@ import { parseRetryTiers, type MtaFeatureOptions, type RetryTier } from '@postli
 import { BUILTIN_DEFAULTS, PolicyBook, PolicyDocumentError } from '@postline/mta/policy';
 import {
   RouteOverrideError,
+  SourcePoolError,
   normalizeDomain,
   parseRouteOverrides,
+  parseSourcePools,
   type RouteOverrides,
+  type SourcePools,
 } from '@postline/mta/routing';
 
 export const mtaConfigSchema = {
@@ -116,6 +119,11 @@ export const mtaConfigSchema = {
     max: 64,
     default: '1',
     doc: 'worker threads that DKIM-sign beside the event loop (an RSA-2048 signature costs ~0.75 ms of CPU); 0 signs on the event loop',
+  },
+  POSTLINE_MTA_SOURCE_POOLS: {
+    kind: 'string',
+    default: '',
+    doc: "source IP pools, `<pool>=<ip>[,<ip>...];...` (e.g. `default=192.0.2.10,192.0.2.11;transactional=192.0.2.20`); a message uses its pool (or its domain policy's), each connection the next address of it; empty: the system picks the source address",
   },
   POSTLINE_MTA_DNS_SERVERS: {
     kind: 'string',
@@ -218,6 +226,13 @@ export function mtaFeatureOptions(config: MtaConfig): MtaFeatureOptions {
       problems.push(`POSTLINE_MTA_DKIM_KEYS_DIR ${(e as Error).message}`);
     }
   }
+  let sourcePools: SourcePools | undefined;
+  try {
+    sourcePools = parseSourcePools(config.POSTLINE_MTA_SOURCE_POOLS);
+  } catch (e) {
+    if (!(e instanceof SourcePoolError)) throw e;
+    problems.push(...e.problems.map((p) => `POSTLINE_MTA_SOURCE_POOLS ${p}`));
+  }
   const dnsServers = config.POSTLINE_MTA_DNS_SERVERS.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -229,7 +244,9 @@ export function mtaFeatureOptions(config: MtaConfig): MtaFeatureOptions {
     }
   }
   if (problems.length > 0 || !routes) throw new ConfigValidationError(problems);
-  if (problems.length > 0 || !routes || !policies) throw new ConfigValidationError(problems);
+  if (problems.length > 0 || !routes || !policies || !sourcePools) {
+    throw new ConfigValidationError(problems);
+  }
   return {
     consumerGroup: config.POSTLINE_MTA_CONSUMER_GROUP,
     retryConsumerGroup: config.POSTLINE_MTA_RETRY_CONSUMER_GROUP,
@@ -242,6 +259,7 @@ export function mtaFeatureOptions(config: MtaConfig): MtaFeatureOptions {
     dkimKeys,
     dkimWorkers: config.POSTLINE_MTA_DKIM_WORKERS,
     dnsServers,
+    sourcePools,
     dnsCacheMs: config.POSTLINE_MTA_DNS_CACHE_SECONDS * 1000,
     smtp: {
       ehloName: config.POSTLINE_MTA_EHLO_NAME,
