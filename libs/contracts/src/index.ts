@@ -8,6 +8,7 @@ export * as health from './generated/grpc/health/v1/health';
 export * as listV1 from './generated/postline/list/v1/list_service';
 export * as renderV1 from './generated/postline/render/v1/render_service';
 export * as campaignV1 from './generated/postline/campaign/v1/campaign_service';
+export * as mtaV1 from './generated/postline/mta/v1/mta_admin_service';
 
 /** The proto/ folder, found from this file whether it runs from source or from dist/. */
 export function protoRoot(): string {
@@ -27,4 +28,5 @@ export const serviceProtoFiles = {
   list: 'postline/list/v1/list_service.proto',
   render: 'postline/render/v1/render_service.proto',
   campaign: 'postline/campaign/v1/campaign_service.proto',
+  mta: 'postline/mta/v1/mta_admin_service.proto',
 } as const;

@@ -3,7 +3,9 @@
 // resumes it (the mail goes out), bounces a suspended domain's queue (every
 // message gets a BOUNCED event with 550 5.0.0), and overrides a policy at
 // runtime (a bad override is refused naming the field; a good one is listed).
-import { events } from '@postline/contracts';
+import { status } from '@grpc/grpc-js';
+import { events, mtaV1 } from '@postline/contracts';
+import { createGrpcClient, unary } from '@postline/platform/grpc';
 import { ScriptedSmtpPeer } from '@postline/mta/testing';
 import { eventually, httpJson } from '@postline/platform/testing';
 import type { Kafka } from 'kafkajs';
@@ -137,5 +139,30 @@ describe('mta admin API', () => {
     await httpJson('DELETE', api(`/suspensions/${held}`));
     expect((await httpJson('DELETE', api('/policies/slowdown'))).status).toBe(204);
     expect((await httpJson('DELETE', api('/policies/slowdown'))).status).toBe(404);
+  });
+
+  it('offers the same operations over gRPC (MtaAdminService), refusing a bad target', async () => {
+    const client = createGrpcClient(mtaV1.MtaAdminServiceClient, mta.service.grpcAddress);
+    try {
+      const target = `grpc-${held}`;
+      expect(
+        await unary(client.suspendDestination.bind(client), { target, reason: 'e2e' }),
+      ).toEqual({
+        target,
+      });
+      const { body } = await httpJson<{ suspended: string[] }>('GET', api('/suspensions'));
+      expect(body.suspended).toContain(target);
+      expect(await unary(client.resumeDestination.bind(client), { target })).toEqual({
+        wasSuspended: true,
+      });
+      await expect(
+        unary(client.suspendDestination.bind(client), { target: 'not a domain!', reason: '' }),
+      ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      const queues = await unary(client.listQueues.bind(client), { domain: held });
+      expect(queues.destinations.every((d) => d.domain === held)).toBe(true);
+      expect(await unary(client.reloadPolicies.bind(client), {})).toEqual({ policies: [] });
+    } finally {
+      client.close();
+    }
   });
 });

@@ -31,6 +31,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { MtaAdmin } from './admin/mta-admin';
 import { MtaAdminController } from './admin/mta-admin.controller';
+import { MtaAdminGrpcService } from './admin/mta-admin.grpc';
 import { MtaControlStore } from './admin/mta-control.store';
 import { DeliveryEngine } from './delivery-engine';
 import { createMtaMetrics, type MtaMetrics } from './mta.metrics';
@@ -227,6 +228,7 @@ export class MtaModule {
             }),
         },
         AdminLifecycle,
+        MtaAdminGrpcService,
       ],
       exports: [OutboundDeliveryService, MtaAdmin],
     };
