@@ -3,6 +3,7 @@
 // created before the service reports ready.
 import type { Connection, Model } from 'mongoose';
 import { ConsentRecordSchema, type ConsentRecordDoc } from './schemas/consent-record.schema';
+import { ImportJobSchema, type ImportJobDoc } from './schemas/import-job.schema';
 import { ListSchema, type ListDoc } from './schemas/list.schema';
 import { MembershipSchema, type MembershipDoc } from './schemas/membership.schema';
 import { SubscriberSchema, type SubscriberDoc } from './schemas/subscriber.schema';
@@ -14,6 +15,7 @@ export interface ListModels {
   memberships: Model<MembershipDoc>;
   suppressions: Model<SuppressionDoc>;
   consentRecords: Model<ConsentRecordDoc>;
+  importJobs: Model<ImportJobDoc>;
 }
 
 export function listModels(conn: Connection): ListModels {
@@ -25,6 +27,7 @@ export function listModels(conn: Connection): ListModels {
     memberships: model('Membership', MembershipSchema),
     suppressions: model('Suppression', SuppressionSchema),
     consentRecords: model('ConsentRecord', ConsentRecordSchema),
+    importJobs: model('ImportJob', ImportJobSchema),
   };
 }
 
@@ -36,5 +39,6 @@ export async function ensureListIndexes(models: ListModels): Promise<void> {
     models.memberships.createIndexes(),
     models.suppressions.createIndexes(),
     models.consentRecords.createIndexes(),
+    models.importJobs.createIndexes(),
   ]);
 }

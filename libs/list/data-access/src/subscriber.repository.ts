@@ -89,6 +89,29 @@ export class SubscriberRepository {
     return failed;
   }
 
+  /**
+   * Sets the given fields (dotted paths allowed, e.g. "attributes.plan") by id,
+   * leaving the others; returns the ids whose write failed, with the reason.
+   */
+  async setFields(
+    updates: Array<{ id: Types.ObjectId; fields: Record<string, unknown> }>,
+  ): Promise<Map<string, string>> {
+    const failed = new Map<string, string>();
+    const now = new Date();
+    for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
+      const batch = updates.slice(i, i + UPDATE_BATCH);
+      const ops = batch.map(({ id, fields }) => ({
+        updateOne: { filter: { _id: id }, update: { $set: { ...fields, updatedAt: now } } },
+      }));
+      try {
+        await this.models.subscribers.collection.bulkWrite(ops, { ordered: false });
+      } catch (e) {
+        for (const { id } of batch) failed.set(id.toHexString(), (e as Error).message);
+      }
+    }
+    return failed;
+  }
+
   async delete(id: Types.ObjectId): Promise<void> {
     await this.models.subscribers.deleteOne({ _id: id }).exec();
   }

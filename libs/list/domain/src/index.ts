@@ -6,3 +6,7 @@ export * from './tenant';
 export * from './suppression';
 export * from './delivery-feedback';
 export * from './consent';
+export * from './import/csv-records';
+export * from './import/import-mapping';
+export * from './import/import-row';
+export * from './import/row-fingerprints';

@@ -9,6 +9,7 @@ import type { MetricsRegistry } from '@postline/platform/metrics';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import { BulkSubscribeService } from './bulk-subscribe.service';
+import { CsvImportService } from './import/csv-import.service';
 import { DeliveryFeedbackConsumer } from './feedback/delivery-feedback.consumer';
 import { FeedbackBatchHandler } from './feedback/feedback-batch.handler';
 import { ListGrpcService } from './grpc/list.grpc-service';
@@ -19,6 +20,7 @@ import { ListMetrics } from './list.metrics';
 import { ListsService } from './lists.service';
 import { SubscriberPrivacyService } from './privacy/subscriber-privacy.service';
 import { RecipientsService } from './recipients.service';
+import { ImportsController } from './rest/imports.controller';
 import { ListsController } from './rest/lists.controller';
 import { OneClickController } from './rest/one-click.controller';
 import { SubscriberPrivacyController } from './rest/subscriber-privacy.controller';
@@ -28,6 +30,7 @@ import { SubscribeService } from './subscribe.service';
 import { SubscribersQueryService } from './subscribers-query.service';
 import { SuppressionsService } from './suppression/suppressions.service';
 import { OneClickService } from './unsubscribe/one-click.service';
+import { SubscriberUpsertWriter } from './upsert/subscriber-upsert.writer';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
 @Module({})
@@ -41,6 +44,7 @@ export class ListFeatureModule {
         SuppressionsController,
         OneClickController,
         SubscriberPrivacyController,
+        ImportsController,
       ],
       providers: [
         { provide: LIST_FEATURE_OPTIONS, useValue: options },
@@ -68,6 +72,8 @@ export class ListFeatureModule {
         FeedbackBatchHandler,
         DeliveryFeedbackConsumer,
         SubscriberPrivacyService,
+        SubscriberUpsertWriter,
+        CsvImportService,
       ],
     };
   }

@@ -4,6 +4,7 @@ import {
   ConsentRepository,
   EngagementRepository,
   ensureListIndexes,
+  ImportJobRepository,
   ListRepository,
   listModels,
   MembershipRepository,
@@ -19,6 +20,7 @@ export interface ListStore {
   suppressions: SuppressionRepository;
   engagement: EngagementRepository;
   consent: ConsentRepository;
+  imports: ImportJobRepository;
 }
 
 export async function openListStore(conn: Connection): Promise<ListStore> {
@@ -31,5 +33,6 @@ export async function openListStore(conn: Connection): Promise<ListStore> {
     suppressions: new SuppressionRepository(models),
     engagement: new EngagementRepository(models),
     consent: new ConsentRepository(models),
+    imports: new ImportJobRepository(models),
   };
 }

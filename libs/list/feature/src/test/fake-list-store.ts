@@ -119,6 +119,15 @@ export class FakeListStore {
             Object.assign(this.subscribers.find((s) => s._id.equals(u.id)) ?? {}, u.data);
           return new Map<string, string>();
         },
+        setFields: async (
+          updates: Array<{ id: Types.ObjectId; fields: Record<string, unknown> }>,
+        ) => {
+          for (const u of updates) {
+            const doc = this.subscribers.find((s) => s._id.equals(u.id));
+            if (doc) applyUpdate(doc as unknown as Record<string, unknown>, { $set: u.fields });
+          }
+          return new Map<string, string>();
+        },
         delete: async (id: Types.ObjectId) => {
           this.subscribers.splice(
             this.subscribers.findIndex((s) => s._id.equals(id)),
