@@ -30,6 +30,7 @@ import { SubscribeService } from './subscribe.service';
 import { SubscribersQueryService } from './subscribers-query.service';
 import { SuppressionsService } from './suppression/suppressions.service';
 import { OneClickService } from './unsubscribe/one-click.service';
+import { StreamUpsertService } from './upsert/stream-upsert.service';
 import { SubscriberUpsertWriter } from './upsert/subscriber-upsert.writer';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
@@ -74,6 +75,7 @@ export class ListFeatureModule {
         SubscriberPrivacyService,
         SubscriberUpsertWriter,
         CsvImportService,
+        StreamUpsertService,
       ],
     };
   }

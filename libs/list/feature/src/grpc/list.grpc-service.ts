@@ -1,6 +1,7 @@
 // gRPC ListService, what campaigns call to launch: StreamRecipients (server
 // streaming, paced by the reader, resumable by cursor), CountRecipients and
-// GetList. Refusals map the list error catalogue onto gRPC status codes.
+// GetList; and UpsertSubscribers (client streaming) for systems that feed
+// lists. Refusals map the list error catalogue onto gRPC status codes.
 import {
   status as GrpcStatus,
   type sendUnaryData,
@@ -20,6 +21,7 @@ import { LIST_FEATURE_OPTIONS, type ListFeatureOptions } from '../list-feature.o
 import { ListMetrics, type StreamOutcome } from '../list.metrics';
 import { clip, ListsService } from '../lists.service';
 import { RecipientsService } from '../recipients.service';
+import { StreamUpsertService } from '../upsert/stream-upsert.service';
 import { writeWithBackpressure } from './stream-writer';
 
 export const LIST_SERVICE_NAME = 'postline.list.v1.ListService';
@@ -35,6 +37,7 @@ export class ListGrpcService implements OnModuleInit {
     private readonly grpc: GrpcServices,
     private readonly lists: ListsService,
     private readonly recipients: RecipientsService,
+    private readonly upsert: StreamUpsertService,
     private readonly metrics: ListMetrics,
     @Inject(LIST_FEATURE_OPTIONS) private readonly options: ListFeatureOptions,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -70,6 +73,14 @@ export class ListGrpcService implements OnModuleInit {
             subscriberCount: details.subscriberCount,
           };
         }),
+      upsertSubscribers: (call, callback) =>
+        this.unary(callback, () =>
+          this.upsert.run(
+            call,
+            (target) => this.tenantOf(target),
+            () => call.cancelled,
+          ),
+        ),
     };
   }
 

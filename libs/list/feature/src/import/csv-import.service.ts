@@ -26,6 +26,7 @@ import { LIST_FEATURE_OPTIONS, LIST_STORE, type ListFeatureOptions } from '../li
 import type { ListStore } from '../list-store';
 import { ListMetrics } from '../list.metrics';
 import { ListsService } from '../lists.service';
+import { ChunkedWriter } from '../upsert/chunked-writer';
 import { SubscriberUpsertWriter, type UpsertRow } from '../upsert/subscriber-upsert.writer';
 import { ImportProgressTracker } from './import-progress';
 import { importView, type ImportView } from './import.view';
@@ -166,28 +167,20 @@ export class CsvImportService {
     progress: ImportProgressTracker,
   ): Promise<void> {
     const seen = new RowFingerprints();
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown;
-    let chunk: UpsertRow[] = [];
-    const flush = async () => {
-      const rows = chunk;
-      chunk = [];
-      if (rows.length === 0) return;
-      const write = this.writeChunk(list, rows, progress).catch((e: unknown) => {
-        failure ??= e;
-      });
-      const tracked = write.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      while (inFlight.size >= this.options.importConcurrency) await Promise.race(inFlight);
-    };
-    for (let item = await next(items); item !== undefined && !failure; item = await next(items)) {
+    const writer = new ChunkedWriter<UpsertRow>(
+      (rows) => this.writeChunk(list, rows, progress),
+      this.options.importChunkRows,
+      this.options.importConcurrency,
+    );
+    for (
+      let item = await next(items);
+      item !== undefined && !writer.failed;
+      item = await next(items)
+    ) {
       const row = this.screen(item, map, seen, progress);
-      if (row) chunk.push(row);
-      if (chunk.length >= this.options.importChunkRows) await flush();
+      if (row) await writer.push(row);
     }
-    if (!failure) await flush();
-    await Promise.all(inFlight);
-    if (failure) throw failure;
+    await writer.finish();
   }
 
   /** One data record: a row to write, or an error recorded on the job. */

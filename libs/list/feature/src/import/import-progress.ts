@@ -10,6 +10,7 @@ import type {
   ImportState,
 } from '@postline/list/data-access';
 import type { Logger } from 'pino';
+import { LowestErrors } from '../upsert/lowest-errors';
 
 export interface ProgressOptions {
   /** Row errors kept on the job record (all are counted). */
@@ -20,7 +21,7 @@ export interface ProgressOptions {
 
 export class ImportProgressTracker {
   readonly counts: ImportCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0 };
-  private errors: ImportRowErrorDoc[] = [];
+  private readonly errors: LowestErrors<ImportRowErrorDoc>;
   private lastSave = 0;
   private saving: Promise<void> = Promise.resolve();
   private readonly heartbeat: NodeJS.Timeout;
@@ -35,6 +36,7 @@ export class ImportProgressTracker {
     private readonly logger: Logger,
     private readonly onFailed: (n: number) => void = () => undefined,
   ) {
+    this.errors = new LowestErrors(options.importMaxReportedErrors, (e) => e.row);
     // A slow upload may write no chunk for a while; the heartbeat still tells readers it is alive.
     this.heartbeat = setInterval(
       () => void this.save(),
@@ -50,9 +52,7 @@ export class ImportProgressTracker {
   rowFailed(error: ImportRowErrorDoc): void {
     this.counts.failed++;
     this.onFailed(1);
-    this.errors.push(error);
-    // Chunks finish out of order; keep the lowest rows, trimming only now and then.
-    if (this.errors.length >= 2 * this.options.importMaxReportedErrors) this.trim();
+    this.errors.add(error);
   }
 
   rowsWritten(n: Pick<ImportCounts, 'created' | 'updated' | 'unchanged'>): void {
@@ -80,13 +80,12 @@ export class ImportProgressTracker {
 
   /** The job as it stands, for the answer to the upload. */
   snapshot(): ImportJobDoc {
-    this.trim();
     return {
       ...this.job,
       ...this.counts,
       state: this.state,
-      errors: [...this.errors],
-      errorsTruncated: this.counts.failed > this.errors.length,
+      errors: this.errors.list(),
+      errorsTruncated: this.errors.truncated,
       heartbeatAt: new Date(),
       ...(this.failure ? { failure: this.failure } : {}),
       ...(this.finishedAt ? { finishedAt: this.finishedAt } : {}),
@@ -115,15 +114,5 @@ export class ImportProgressTracker {
         ),
       );
     return this.saving;
-  }
-
-  private trim(): void {
-    if (this.errors.length <= this.options.importMaxReportedErrors) {
-      this.errors.sort((a, b) => a.row - b.row);
-      return;
-    }
-    this.errors = this.errors
-      .sort((a, b) => a.row - b.row)
-      .slice(0, this.options.importMaxReportedErrors);
   }
 }
