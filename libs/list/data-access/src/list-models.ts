@@ -6,6 +6,7 @@ import { ConsentRecordSchema, type ConsentRecordDoc } from './schemas/consent-re
 import { ImportJobSchema, type ImportJobDoc } from './schemas/import-job.schema';
 import { ListSchema, type ListDoc } from './schemas/list.schema';
 import { MembershipSchema, type MembershipDoc } from './schemas/membership.schema';
+import { SegmentSchema, type SegmentDoc } from './schemas/segment.schema';
 import { SubscriberSchema, type SubscriberDoc } from './schemas/subscriber.schema';
 import { SuppressionSchema, type SuppressionDoc } from './schemas/suppression.schema';
 
@@ -16,6 +17,7 @@ export interface ListModels {
   suppressions: Model<SuppressionDoc>;
   consentRecords: Model<ConsentRecordDoc>;
   importJobs: Model<ImportJobDoc>;
+  segments: Model<SegmentDoc>;
 }
 
 export function listModels(conn: Connection): ListModels {
@@ -28,6 +30,7 @@ export function listModels(conn: Connection): ListModels {
     suppressions: model('Suppression', SuppressionSchema),
     consentRecords: model('ConsentRecord', ConsentRecordSchema),
     importJobs: model('ImportJob', ImportJobSchema),
+    segments: model('Segment', SegmentSchema),
   };
 }
 
@@ -40,5 +43,6 @@ export async function ensureListIndexes(models: ListModels): Promise<void> {
     models.suppressions.createIndexes(),
     models.consentRecords.createIndexes(),
     models.importJobs.createIndexes(),
+    models.segments.createIndexes(),
   ]);
 }

@@ -1,7 +1,7 @@
 // Subscribers of a tenant, one per normalised address. Writes are inserts keyed
 // by the unique (tenantId, email) index plus targeted updates by _id, never
 // transactions, so a retried request converges to the same state.
-import type { Types } from 'mongoose';
+import type { mongo, Types } from 'mongoose';
 import { insertManyTolerant, isDuplicateKeyError, type BulkInsertOutcome } from './bulk-insert';
 import type { ListModels } from './list-models';
 import type { SubscriberDoc } from './schemas/subscriber.schema';
@@ -51,6 +51,40 @@ export class SubscriberRepository {
     };
     const docs = await this.models.subscribers.find(filter, VIEW).lean<SubscriberView[]>().exec();
     return new Map(docs.map((d) => [d._id.toHexString(), d]));
+  }
+
+  /**
+   * A cursor over the tenant's subscribers matching `filter`, in ascending _id
+   * order, strictly after `after`: one query however many documents follow.
+   */
+  sortedMatching<T extends { _id: Types.ObjectId }>(
+    tenantId: string,
+    filter: Record<string, unknown>,
+    opts: { after?: Types.ObjectId; idsOnly?: boolean; batchSize: number },
+  ): mongo.FindCursor<T> {
+    const query = {
+      $and: [{ tenantId }, filter, ...(opts.after ? [{ _id: { $gt: opts.after } }] : [])],
+    };
+    return this.models.subscribers.collection
+      .find<T>(query, { projection: opts.idsOnly ? { _id: 1 } : VIEW })
+      .sort({ _id: 1 })
+      .batchSize(opts.batchSize);
+  }
+
+  /** The subscribers among `ids` that match `filter` (view fields, or ids only). */
+  async matchingAmong<T extends { _id: Types.ObjectId }>(
+    tenantId: string,
+    ids: Types.ObjectId[],
+    filter: Record<string, unknown>,
+    idsOnly = false,
+  ): Promise<T[]> {
+    if (ids.length === 0) return [];
+    return this.models.subscribers.collection
+      .find<T>(
+        { $and: [{ _id: { $in: ids } }, { tenantId }, filter] },
+        { projection: idsOnly ? { _id: 1 } : VIEW },
+      )
+      .toArray();
   }
 
   /** Inserts one; false when the address exists already (a concurrent request won). */

@@ -10,3 +10,7 @@ export * from './import/csv-records';
 export * from './import/import-mapping';
 export * from './import/import-row';
 export * from './import/row-fingerprints';
+export * from './segment/segment-errors';
+export * from './segment/segment-fields';
+export * from './segment/segment-parser';
+export * from './segment/segment-compiler';

@@ -1,7 +1,8 @@
 // The list feature as one Nest module: REST controllers (lists, subscribers,
-// suppressions, GDPR export/erasure, the one-click unsubscribe URL), the gRPC ListService, the
-// engagement consumer on mail.events, the services behind them, and the store
-// on the service's MongoDB connection. The service wiring (services/list)
+// CSV imports, segments, suppressions, GDPR export/erasure, the one-click
+// unsubscribe URL), the gRPC ListService, the engagement consumer on
+// mail.events, the services behind them, and the store on the service's
+// MongoDB connection. The service wiring (services/list)
 // passes its topics, consumer group, limits and signing secret.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { METRICS } from '@postline/platform/http';
@@ -23,9 +24,11 @@ import { RecipientsService } from './recipients.service';
 import { ImportsController } from './rest/imports.controller';
 import { ListsController } from './rest/lists.controller';
 import { OneClickController } from './rest/one-click.controller';
+import { SegmentsController } from './rest/segments.controller';
 import { SubscriberPrivacyController } from './rest/subscriber-privacy.controller';
 import { SubscribersController } from './rest/subscribers.controller';
 import { SuppressionsController } from './rest/suppressions.controller';
+import { SegmentsService } from './segment/segments.service';
 import { SubscribeService } from './subscribe.service';
 import { SubscribersQueryService } from './subscribers-query.service';
 import { SuppressionsService } from './suppression/suppressions.service';
@@ -46,6 +49,7 @@ export class ListFeatureModule {
         OneClickController,
         SubscriberPrivacyController,
         ImportsController,
+        SegmentsController,
       ],
       providers: [
         { provide: LIST_FEATURE_OPTIONS, useValue: options },
@@ -76,6 +80,7 @@ export class ListFeatureModule {
         SubscriberUpsertWriter,
         CsvImportService,
         StreamUpsertService,
+        SegmentsService,
       ],
     };
   }

@@ -5,6 +5,7 @@ import {
   EngagementRepository,
   ensureListIndexes,
   ImportJobRepository,
+  SegmentRepository,
   ListRepository,
   listModels,
   MembershipRepository,
@@ -21,11 +22,15 @@ export interface ListStore {
   engagement: EngagementRepository;
   consent: ConsentRepository;
   imports: ImportJobRepository;
+  segments: SegmentRepository;
+  /** Which server answers: FerretDB (tests, local) serves only `{_id: x}` queries from an index. */
+  server: 'mongodb' | 'ferretdb';
 }
 
 export async function openListStore(conn: Connection): Promise<ListStore> {
   const models = listModels(conn);
   await ensureListIndexes(models);
+  const info = await conn.db?.admin().command({ buildInfo: 1 });
   return {
     lists: new ListRepository(models),
     subscribers: new SubscriberRepository(models),
@@ -34,5 +39,7 @@ export async function openListStore(conn: Connection): Promise<ListStore> {
     engagement: new EngagementRepository(models),
     consent: new ConsentRepository(models),
     imports: new ImportJobRepository(models),
+    segments: new SegmentRepository(models),
+    server: info?.ferretdbVersion ? 'ferretdb' : 'mongodb',
   };
 }

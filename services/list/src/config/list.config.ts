@@ -62,6 +62,12 @@ export const listConfigSchema = {
     default: INSECURE_LOCAL_SIGNING_SECRET,
     doc: "HMAC-SHA256 key that verifies one-click unsubscribe tokens; must be the same value as render's POSTLINE_RENDER_SIGNING_SECRET; must be set when NODE_ENV=production",
   },
+  POSTLINE_LIST_STREAM_JOIN: {
+    kind: 'enum',
+    values: ['auto', 'merge', 'lookup'] as const,
+    default: 'auto',
+    doc: 'how recipient streams join list members with subscribers: lookup (a page of members, then their subscribers by _id; for MongoDB), merge (sorted cursors walked side by side, one query each; for FerretDB, which serves no $in from an index), or auto (merge on FerretDB, lookup on MongoDB)',
+  },
   POSTLINE_LIST_IMPORT_CHUNK_ROWS: {
     kind: 'int',
     min: 1,
