@@ -13,7 +13,7 @@ export type ImportProgress = Partial<
     | 'updated'
     | 'unchanged'
     | 'failed'
-    | 'errors'
+    | 'rowErrors'
     | 'errorsTruncated'
     | 'failure'
     | 'finishedAt'

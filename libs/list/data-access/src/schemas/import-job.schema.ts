@@ -35,8 +35,9 @@ export interface ImportJobDoc extends ImportCounts {
   state: ImportState;
   /** The columns used: email, name and attribute key → column. */
   columns: { email: string; name?: string; attributes: Record<string, string> };
-  errors: ImportRowErrorDoc[];
-  /** More rows failed than `errors` holds. */
+  /** The first row errors (`errors` is a name Mongoose reserves). */
+  rowErrors: ImportRowErrorDoc[];
+  /** More rows failed than `rowErrors` holds. */
   errorsTruncated: boolean;
   /** Why a failed import stopped. */
   failure?: { code: string; message: string };
@@ -56,7 +57,7 @@ export const ImportJobSchema = new Schema<ImportJobDoc>(
     updated: { type: Number, required: true },
     unchanged: { type: Number, required: true },
     failed: { type: Number, required: true },
-    errors: { type: Schema.Types.Mixed, required: true },
+    rowErrors: { type: Schema.Types.Mixed, required: true },
     errorsTruncated: { type: Boolean, required: true },
     failure: { type: Schema.Types.Mixed },
     startedAt: { type: Date, required: true },

@@ -150,7 +150,7 @@ export class CsvImportService {
       updated: 0,
       unchanged: 0,
       failed: 0,
-      errors: [],
+      rowErrors: [],
       errorsTruncated: false,
       startedAt: now,
       heartbeatAt: now,

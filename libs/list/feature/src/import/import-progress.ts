@@ -84,7 +84,7 @@ export class ImportProgressTracker {
       ...this.job,
       ...this.counts,
       state: this.state,
-      errors: this.errors.list(),
+      rowErrors: this.errors.list(),
       errorsTruncated: this.errors.truncated,
       heartbeatAt: new Date(),
       ...(this.failure ? { failure: this.failure } : {}),

@@ -41,7 +41,7 @@ export function importView(job: ImportJobDoc, now: Date): ImportView {
     updated: job.updated,
     unchanged: job.unchanged,
     failed: job.failed,
-    errors: job.errors.map(({ row, email, code, reason }) => ({ row, email, code, reason })),
+    errors: job.rowErrors.map(({ row, email, code, reason }) => ({ row, email, code, reason })),
     errorsTruncated: job.errorsTruncated,
     ...(job.failure ? { failure: job.failure } : {}),
     startedAt: job.startedAt.toISOString(),
