@@ -31,6 +31,12 @@ export class AppModule {
           consumerGroup: config.POSTLINE_LIST_CONSUMER_GROUP,
           softBounceLimit: config.POSTLINE_LIST_SOFT_BOUNCE_LIMIT,
           signingSecret: config.POSTLINE_LIST_SIGNING_SECRET,
+          streamJoin: config.POSTLINE_LIST_STREAM_JOIN,
+          importChunkRows: config.POSTLINE_LIST_IMPORT_CHUNK_ROWS,
+          importConcurrency: config.POSTLINE_LIST_IMPORT_CONCURRENCY,
+          importMaxRowBytes: config.POSTLINE_LIST_IMPORT_MAX_ROW_KB * 1024,
+          importMaxReportedErrors: config.POSTLINE_LIST_IMPORT_MAX_REPORTED_ERRORS,
+          importProgressIntervalMs: config.POSTLINE_LIST_IMPORT_PROGRESS_INTERVAL_MS,
         }),
       ],
     };

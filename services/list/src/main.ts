@@ -19,4 +19,10 @@ Promise.resolve()
       bootOptionsFrom(runtime.config, { jsonBodyLimit }),
     ),
   )
+  .then((app) => {
+    // A CSV upload is read only as fast as it is imported, which can take longer
+    // than Node's default of 300 s to receive a whole request.
+    const server = app.getHttpServer() as import('node:http').Server;
+    server.requestTimeout = runtime.config.POSTLINE_LIST_REQUEST_TIMEOUT_S * 1000;
+  })
   .catch(exitOnBootFailure('list'));

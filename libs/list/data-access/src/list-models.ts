@@ -3,8 +3,10 @@
 // created before the service reports ready.
 import type { Connection, Model } from 'mongoose';
 import { ConsentRecordSchema, type ConsentRecordDoc } from './schemas/consent-record.schema';
+import { ImportJobSchema, type ImportJobDoc } from './schemas/import-job.schema';
 import { ListSchema, type ListDoc } from './schemas/list.schema';
 import { MembershipSchema, type MembershipDoc } from './schemas/membership.schema';
+import { SegmentSchema, type SegmentDoc } from './schemas/segment.schema';
 import { SubscriberSchema, type SubscriberDoc } from './schemas/subscriber.schema';
 import { SuppressionSchema, type SuppressionDoc } from './schemas/suppression.schema';
 
@@ -14,6 +16,8 @@ export interface ListModels {
   memberships: Model<MembershipDoc>;
   suppressions: Model<SuppressionDoc>;
   consentRecords: Model<ConsentRecordDoc>;
+  importJobs: Model<ImportJobDoc>;
+  segments: Model<SegmentDoc>;
 }
 
 export function listModels(conn: Connection): ListModels {
@@ -25,6 +29,8 @@ export function listModels(conn: Connection): ListModels {
     memberships: model('Membership', MembershipSchema),
     suppressions: model('Suppression', SuppressionSchema),
     consentRecords: model('ConsentRecord', ConsentRecordSchema),
+    importJobs: model('ImportJob', ImportJobSchema),
+    segments: model('Segment', SegmentSchema),
   };
 }
 
@@ -36,5 +42,7 @@ export async function ensureListIndexes(models: ListModels): Promise<void> {
     models.memberships.createIndexes(),
     models.suppressions.createIndexes(),
     models.consentRecords.createIndexes(),
+    models.importJobs.createIndexes(),
+    models.segments.createIndexes(),
   ]);
 }

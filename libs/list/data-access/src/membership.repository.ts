@@ -1,7 +1,7 @@
 // Who is on which list, with the per-list consent state. Recipient streams and
 // operator paging both walk a list in subscriberId order, resuming after a
 // cursor, so no page ever needs skip/offset.
-import type { Types } from 'mongoose';
+import type { mongo, Types } from 'mongoose';
 import { insertManyTolerant, isDuplicateKeyError, type BulkInsertOutcome } from './bulk-insert';
 import type { ListModels } from './list-models';
 import type { MembershipDoc, MembershipStatus } from './schemas/membership.schema';
@@ -74,6 +74,44 @@ export class MembershipRepository {
       }));
       await this.models.memberships.collection.bulkWrite(ops, { ordered: false });
     }
+  }
+
+  /**
+   * A cursor over the subscribed members of a list in ascending subscriberId
+   * order, strictly after `after`: one query for a whole stream.
+   */
+  sortedSubscribed(
+    tenantId: string,
+    listId: Types.ObjectId,
+    opts: { after?: Types.ObjectId; batchSize: number },
+  ): mongo.FindCursor<{ subscriberId: Types.ObjectId }> {
+    const filter = {
+      tenantId,
+      listId,
+      status: 'subscribed',
+      ...(opts.after ? { subscriberId: { $gt: opts.after } } : {}),
+    };
+    return this.models.memberships.collection
+      .find<{ subscriberId: Types.ObjectId }>(filter, { projection: { _id: 0, subscriberId: 1 } })
+      .sort({ subscriberId: 1 })
+      .batchSize(opts.batchSize);
+  }
+
+  /** The ids among `subscriberIds` that are subscribed members of the list (hex). */
+  async subscribedAmong(
+    tenantId: string,
+    listId: Types.ObjectId,
+    subscriberIds: Types.ObjectId[],
+  ): Promise<Set<string>> {
+    if (subscriberIds.length === 0) return new Set();
+    const docs = await this.models.memberships
+      .find(
+        { tenantId, listId, status: 'subscribed', subscriberId: { $in: subscriberIds } },
+        { subscriberId: 1 },
+      )
+      .lean<Array<{ subscriberId: Types.ObjectId }>>()
+      .exec();
+    return new Set(docs.map((d) => d.subscriberId.toHexString()));
   }
 
   async deleteOfSubscriber(tenantId: string, subscriberId: Types.ObjectId): Promise<void> {

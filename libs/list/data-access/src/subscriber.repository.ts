@@ -1,7 +1,7 @@
 // Subscribers of a tenant, one per normalised address. Writes are inserts keyed
 // by the unique (tenantId, email) index plus targeted updates by _id, never
 // transactions, so a retried request converges to the same state.
-import type { Types } from 'mongoose';
+import type { mongo, Types } from 'mongoose';
 import { insertManyTolerant, isDuplicateKeyError, type BulkInsertOutcome } from './bulk-insert';
 import type { ListModels } from './list-models';
 import type { SubscriberDoc } from './schemas/subscriber.schema';
@@ -53,6 +53,40 @@ export class SubscriberRepository {
     return new Map(docs.map((d) => [d._id.toHexString(), d]));
   }
 
+  /**
+   * A cursor over the tenant's subscribers matching `filter`, in ascending _id
+   * order, strictly after `after`: one query however many documents follow.
+   */
+  sortedMatching<T extends { _id: Types.ObjectId }>(
+    tenantId: string,
+    filter: Record<string, unknown>,
+    opts: { after?: Types.ObjectId; idsOnly?: boolean; batchSize: number },
+  ): mongo.FindCursor<T> {
+    const query = {
+      $and: [{ tenantId }, filter, ...(opts.after ? [{ _id: { $gt: opts.after } }] : [])],
+    };
+    return this.models.subscribers.collection
+      .find<T>(query, { projection: opts.idsOnly ? { _id: 1 } : VIEW })
+      .sort({ _id: 1 })
+      .batchSize(opts.batchSize);
+  }
+
+  /** The subscribers among `ids` that match `filter` (view fields, or ids only). */
+  async matchingAmong<T extends { _id: Types.ObjectId }>(
+    tenantId: string,
+    ids: Types.ObjectId[],
+    filter: Record<string, unknown>,
+    idsOnly = false,
+  ): Promise<T[]> {
+    if (ids.length === 0) return [];
+    return this.models.subscribers.collection
+      .find<T>(
+        { $and: [{ _id: { $in: ids } }, { tenantId }, filter] },
+        { projection: idsOnly ? { _id: 1 } : VIEW },
+      )
+      .toArray();
+  }
+
   /** Inserts one; false when the address exists already (a concurrent request won). */
   async insert(doc: SubscriberDoc): Promise<boolean> {
     try {
@@ -83,6 +117,29 @@ export class SubscriberRepository {
         await this.models.subscribers.collection.bulkWrite(ops, { ordered: false });
       } catch (e) {
         // Report the batch as failed; the rows can be retried as a whole (updates are idempotent).
+        for (const { id } of batch) failed.set(id.toHexString(), (e as Error).message);
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * Sets the given fields (dotted paths allowed, e.g. "attributes.plan") by id,
+   * leaving the others; returns the ids whose write failed, with the reason.
+   */
+  async setFields(
+    updates: Array<{ id: Types.ObjectId; fields: Record<string, unknown> }>,
+  ): Promise<Map<string, string>> {
+    const failed = new Map<string, string>();
+    const now = new Date();
+    for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
+      const batch = updates.slice(i, i + UPDATE_BATCH);
+      const ops = batch.map(({ id, fields }) => ({
+        updateOne: { filter: { _id: id }, update: { $set: { ...fields, updatedAt: now } } },
+      }));
+      try {
+        await this.models.subscribers.collection.bulkWrite(ops, { ordered: false });
+      } catch (e) {
         for (const { id } of batch) failed.set(id.toHexString(), (e as Error).message);
       }
     }

@@ -29,6 +29,23 @@ export const ListErrorCode = {
   AddressErased: 'ADDRESS_ERASED',
   EraseRequired: 'ERASE_REQUIRED',
   InvalidConsent: 'INVALID_CONSENT',
+  /** A CSV record that cannot be read as a row: bad quoting, too long, wrong number of fields. */
+  InvalidCsvRow: 'INVALID_CSV_ROW',
+  /** A CSV record whose bytes are not UTF-8 (a Latin-1 or UTF-16 export). */
+  InvalidUtf8: 'INVALID_UTF8',
+  /** The address appears on an earlier row of the same import. */
+  DuplicateInFile: 'DUPLICATE_IN_FILE',
+  /** The import's column mapping is malformed or names columns badly. */
+  InvalidMapping: 'INVALID_MAPPING',
+  /** The CSV header lacks a column the mapping names (the email column above all). */
+  MissingColumn: 'MISSING_COLUMN',
+  /** The file as a whole cannot be imported: empty, no header, UTF-16, duplicate header names. */
+  InvalidCsv: 'INVALID_CSV',
+  UnsupportedContentType: 'UNSUPPORTED_CONTENT_TYPE',
+  /** The upload stopped before the end of the file (client gone, connection reset). */
+  UploadInterrupted: 'UPLOAD_INTERRUPTED',
+  /** A segment expression that does not parse or names unknown fields, lists or values. */
+  InvalidSegment: 'INVALID_SEGMENT',
 } as const;
 export type ListErrorCode = (typeof ListErrorCode)[keyof typeof ListErrorCode];
 

@@ -27,6 +27,15 @@ const TABLE: Record<Code, { http: number; grpc: GrpcStatus }> = {
   [ListErrorCode.AddressErased]: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION },
   [ListErrorCode.EraseRequired]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
   [ListErrorCode.InvalidConsent]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidCsvRow]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidUtf8]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.DuplicateInFile]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidMapping]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.MissingColumn]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.InvalidCsv]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.UnsupportedContentType]: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT },
+  [ListErrorCode.UploadInterrupted]: { http: 400, grpc: GrpcStatus.CANCELLED },
+  [ListErrorCode.InvalidSegment]: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
 };
 
 export function httpStatusOf(code: Code): number {

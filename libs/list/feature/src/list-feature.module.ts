@@ -1,7 +1,8 @@
 // The list feature as one Nest module: REST controllers (lists, subscribers,
-// suppressions, GDPR export/erasure, the one-click unsubscribe URL), the gRPC ListService, the
-// engagement consumer on mail.events, the services behind them, and the store
-// on the service's MongoDB connection. The service wiring (services/list)
+// CSV imports, segments, suppressions, GDPR export/erasure, the one-click
+// unsubscribe URL), the gRPC ListService, the engagement consumer on
+// mail.events, the services behind them, and the store on the service's
+// MongoDB connection. The service wiring (services/list)
 // passes its topics, consumer group, limits and signing secret.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { METRICS } from '@postline/platform/http';
@@ -9,6 +10,7 @@ import type { MetricsRegistry } from '@postline/platform/metrics';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import { BulkSubscribeService } from './bulk-subscribe.service';
+import { CsvImportService } from './import/csv-import.service';
 import { DeliveryFeedbackConsumer } from './feedback/delivery-feedback.consumer';
 import { FeedbackBatchHandler } from './feedback/feedback-batch.handler';
 import { ListGrpcService } from './grpc/list.grpc-service';
@@ -19,15 +21,20 @@ import { ListMetrics } from './list.metrics';
 import { ListsService } from './lists.service';
 import { SubscriberPrivacyService } from './privacy/subscriber-privacy.service';
 import { RecipientsService } from './recipients.service';
+import { ImportsController } from './rest/imports.controller';
 import { ListsController } from './rest/lists.controller';
 import { OneClickController } from './rest/one-click.controller';
+import { SegmentsController } from './rest/segments.controller';
 import { SubscriberPrivacyController } from './rest/subscriber-privacy.controller';
 import { SubscribersController } from './rest/subscribers.controller';
 import { SuppressionsController } from './rest/suppressions.controller';
+import { SegmentsService } from './segment/segments.service';
 import { SubscribeService } from './subscribe.service';
 import { SubscribersQueryService } from './subscribers-query.service';
 import { SuppressionsService } from './suppression/suppressions.service';
 import { OneClickService } from './unsubscribe/one-click.service';
+import { StreamUpsertService } from './upsert/stream-upsert.service';
+import { SubscriberUpsertWriter } from './upsert/subscriber-upsert.writer';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
 @Module({})
@@ -41,6 +48,8 @@ export class ListFeatureModule {
         SuppressionsController,
         OneClickController,
         SubscriberPrivacyController,
+        ImportsController,
+        SegmentsController,
       ],
       providers: [
         { provide: LIST_FEATURE_OPTIONS, useValue: options },
@@ -68,6 +77,10 @@ export class ListFeatureModule {
         FeedbackBatchHandler,
         DeliveryFeedbackConsumer,
         SubscriberPrivacyService,
+        SubscriberUpsertWriter,
+        CsvImportService,
+        StreamUpsertService,
+        SegmentsService,
       ],
     };
   }

@@ -12,6 +12,18 @@ export interface ListFeatureOptions {
   softBounceLimit: number;
   /** HMAC key of unsubscribe tokens; the same value render signs with. */
   signingSecret: string;
+  /** How recipient streams join members and subscribers; auto: merge on FerretDB, lookup on MongoDB. */
+  streamJoin: 'auto' | 'merge' | 'lookup';
+  /** CSV import: rows per write chunk. */
+  importChunkRows: number;
+  /** CSV import: chunks written at the same time. */
+  importConcurrency: number;
+  /** CSV import: largest record of a file, in bytes. */
+  importMaxRowBytes: number;
+  /** CSV import: row errors kept on the job record. */
+  importMaxReportedErrors: number;
+  /** CSV import: least time between two progress writes to the job record. */
+  importProgressIntervalMs: number;
 }
 
 export const LIST_FEATURE_OPTIONS = Symbol('postline.list.options');

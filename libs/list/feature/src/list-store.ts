@@ -4,6 +4,8 @@ import {
   ConsentRepository,
   EngagementRepository,
   ensureListIndexes,
+  ImportJobRepository,
+  SegmentRepository,
   ListRepository,
   listModels,
   MembershipRepository,
@@ -19,11 +21,16 @@ export interface ListStore {
   suppressions: SuppressionRepository;
   engagement: EngagementRepository;
   consent: ConsentRepository;
+  imports: ImportJobRepository;
+  segments: SegmentRepository;
+  /** Which server answers: FerretDB (tests, local) serves only `{_id: x}` queries from an index. */
+  server: 'mongodb' | 'ferretdb';
 }
 
 export async function openListStore(conn: Connection): Promise<ListStore> {
   const models = listModels(conn);
   await ensureListIndexes(models);
+  const info = await conn.db?.admin().command({ buildInfo: 1 });
   return {
     lists: new ListRepository(models),
     subscribers: new SubscriberRepository(models),
@@ -31,5 +38,8 @@ export async function openListStore(conn: Connection): Promise<ListStore> {
     suppressions: new SuppressionRepository(models),
     engagement: new EngagementRepository(models),
     consent: new ConsentRepository(models),
+    imports: new ImportJobRepository(models),
+    segments: new SegmentRepository(models),
+    server: info?.ferretdbVersion ? 'ferretdb' : 'mongodb',
   };
 }

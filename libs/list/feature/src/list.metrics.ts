@@ -5,6 +5,10 @@ import type { FeedbackType, SuppressionReason } from '@postline/list/domain';
 import type { Counter, Gauge, Histogram, MetricsRegistry } from '@postline/platform/metrics';
 
 export type WriteResult = 'created' | 'updated' | 'failed';
+/** What became of a CSV import row. */
+export type ImportRowResult = 'created' | 'updated' | 'unchanged' | 'failed';
+/** How a CSV import ended. */
+export type ImportOutcome = 'completed' | 'failed' | 'interrupted';
 export type StreamOutcome = 'completed' | 'cancelled' | 'failed';
 /** Where an unsubscribe came from. */
 export type UnsubscribeSource = 'one_click' | 'delivery_event' | 'erasure';
@@ -21,6 +25,8 @@ export class ListMetrics {
   readonly suppressionsAdded: Counter<'reason'>;
   readonly feedbackEvents: Counter<'type' | 'result'>;
   readonly unsubscribes: Counter<'source'>;
+  readonly importRows: Counter<'result'>;
+  readonly imports: Counter<'outcome'>;
 
   constructor(metrics: MetricsRegistry) {
     this.subscribersWritten = metrics.counter(
@@ -66,6 +72,16 @@ export class ListMetrics {
       'unsubscribes_total',
       'List memberships ended by an unsubscribe, by source (one_click, delivery_event, erasure)',
       ['source'],
+    );
+    this.importRows = metrics.counter(
+      'import_rows_total',
+      'CSV import rows processed, by result (created, updated, unchanged, failed)',
+      ['result'],
+    );
+    this.imports = metrics.counter(
+      'imports_total',
+      'CSV imports ended, by outcome (completed, failed, interrupted: the upload stopped early)',
+      ['outcome'],
     );
   }
 

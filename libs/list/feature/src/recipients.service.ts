@@ -1,89 +1,102 @@
-// Reads the recipients of a list for campaigns: members with status
-// "subscribed" whose subscriber is globally active and whose address (or its
-// domain) is not on the tenant's suppression list, in ascending subscriber id
-// order, page by page. Subscribers and suppressions are joined in code (FerretDB
-// has no $lookup), and the next page is read while the caller is still sending
-// the current one.
+// Reads the recipients of a list, or of a segment of it, for campaigns:
+// members with status "subscribed" whose subscriber is globally active,
+// matches the segment, and whose address (or its domain) is not on the
+// tenant's suppression list, in ascending subscriber id order, page by page.
+// Members and subscribers are joined in code (no $lookup on FerretDB), by the
+// strategy that suits the server (see segment/segment-join.ts), and the next
+// page is read while the caller is still sending the current one.
 import { Inject, Injectable } from '@nestjs/common';
 import type { events } from '@postline/contracts';
-import type { MembershipRef, SubscriberView } from '@postline/list/data-access';
+import type { SubscriberView } from '@postline/list/data-access';
+import type { CompiledSegment } from '@postline/list/domain';
 import type { Types } from 'mongoose';
-import { LIST_STORE } from './list-feature.options';
+import { LIST_FEATURE_OPTIONS, LIST_STORE, type ListFeatureOptions } from './list-feature.options';
 import type { ListStore } from './list-store';
+import { joinedPages, type JoinStrategy } from './segment/segment-join';
 import { suppressionsOf } from './suppression/suppression-match';
 
 export interface RecipientPage {
   recipients: events.Recipient[];
 }
 
-interface MemberPage {
-  members: MembershipRef[];
-  recipients: events.Recipient[];
-}
+/** The whole list: what a stream without a segment sends. */
+export const WHOLE_LIST_SEGMENT: CompiledSegment = {
+  filter: {},
+  lists: [],
+  subsets: [],
+  empty: false,
+};
 
 @Injectable()
 export class RecipientsService {
-  constructor(@Inject(LIST_STORE) private readonly store: ListStore) {}
+  constructor(
+    @Inject(LIST_STORE) private readonly store: ListStore,
+    @Inject(LIST_FEATURE_OPTIONS) private readonly options: Pick<ListFeatureOptions, 'streamJoin'>,
+  ) {}
 
-  /** Pages of recipients strictly after `after`; a page may be empty when all its members are suppressed. */
+  /** The join in use: the configured one, or by server (merge on FerretDB, lookup on MongoDB). */
+  get strategy(): JoinStrategy {
+    const configured = this.options.streamJoin;
+    if (configured !== 'auto') return configured;
+    return this.store.server === 'ferretdb' ? 'merge' : 'lookup';
+  }
+
+  /** Pages of recipients strictly after `after`; a page may be empty when all its members are left out. */
   async *pages(
     tenantId: string,
     listId: Types.ObjectId,
     after: Types.ObjectId | undefined,
     pageSize: number,
+    segment: CompiledSegment = WHOLE_LIST_SEGMENT,
   ): AsyncGenerator<RecipientPage> {
-    const read = (cursor: Types.ObjectId | undefined): Promise<MemberPage> =>
-      this.readPage(tenantId, listId, cursor, pageSize);
-    let pending: Promise<MemberPage> | undefined = read(after);
+    const source = joinedPages(this.store, this.strategy, {
+      tenantId,
+      listId,
+      segment,
+      after,
+      pageSize,
+    });
+    const read = async (): Promise<RecipientPage | undefined> => {
+      const r = await source.next();
+      return r.done ? undefined : { recipients: await this.unsuppressed(tenantId, r.value) };
+    };
+    let pending: Promise<RecipientPage | undefined> = read();
     try {
-      while (pending) {
-        const { members, recipients }: MemberPage = await pending;
-        // Prefetch: the next query runs while this page is being written to the caller.
-        pending =
-          members.length === pageSize ? read(members[members.length - 1].subscriberId) : undefined;
-        yield { recipients };
+      for (let page = await pending; page !== undefined; page = await pending) {
+        // Prefetch: the next page is read while this one is being written to the caller.
+        pending = read();
+        yield page;
       }
     } finally {
-      // The caller stopped early (cancelled stream): a prefetch still in flight must not go unhandled.
-      pending?.catch(() => undefined);
+      // The caller stopped early (cancelled stream): settle the prefetch, close the cursors.
+      await pending.catch(() => undefined);
+      await source.return(undefined);
     }
   }
 
   /** The number of recipients StreamRecipients would send now; exact, by the same rules. */
-  async count(tenantId: string, listId: Types.ObjectId): Promise<number> {
+  async count(
+    tenantId: string,
+    listId: Types.ObjectId,
+    segment: CompiledSegment = WHOLE_LIST_SEGMENT,
+  ): Promise<number> {
     let n = 0;
-    for await (const page of this.pages(tenantId, listId, undefined, 1000))
+    for await (const page of this.pages(tenantId, listId, undefined, 1000, segment))
       n += page.recipients.length;
     return n;
   }
 
-  private async readPage(
+  private async unsuppressed(
     tenantId: string,
-    listId: Types.ObjectId,
-    after: Types.ObjectId | undefined,
-    limit: number,
-  ): Promise<MemberPage> {
-    const members = await this.store.memberships.page(tenantId, listId, {
-      after,
-      limit,
-      status: 'subscribed',
-    });
-    const subscribers = await this.store.subscribers.findByIds(
-      tenantId,
-      members.map((m) => m.subscriberId),
-      true,
-    );
+    subscribers: SubscriberView[],
+  ): Promise<events.Recipient[]> {
+    if (subscribers.length === 0) return [];
     const suppressed = await suppressionsOf(
       this.store.suppressions,
       tenantId,
-      [...subscribers.values()].map((s) => s.email),
+      subscribers.map((s) => s.email),
     );
-    const recipients: events.Recipient[] = [];
-    for (const m of members) {
-      const s = subscribers.get(m.subscriberId.toHexString());
-      if (s && !suppressed.has(s.email)) recipients.push(toRecipient(s));
-    }
-    return { members, recipients };
+    return subscribers.filter((s) => !suppressed.has(s.email)).map(toRecipient);
   }
 }
 

@@ -62,6 +62,54 @@ export const listConfigSchema = {
     default: INSECURE_LOCAL_SIGNING_SECRET,
     doc: "HMAC-SHA256 key that verifies one-click unsubscribe tokens; must be the same value as render's POSTLINE_RENDER_SIGNING_SECRET; must be set when NODE_ENV=production",
   },
+  POSTLINE_LIST_STREAM_JOIN: {
+    kind: 'enum',
+    values: ['auto', 'merge', 'lookup'] as const,
+    default: 'auto',
+    doc: 'how recipient streams join list members with subscribers: lookup (a page of members, then their subscribers by _id; for MongoDB), merge (sorted cursors walked side by side, one query each; for FerretDB, which serves no $in from an index), or auto (merge on FerretDB, lookup on MongoDB)',
+  },
+  POSTLINE_LIST_IMPORT_CHUNK_ROWS: {
+    kind: 'int',
+    min: 1,
+    max: 5000,
+    default: '500',
+    doc: 'CSV import: rows written to MongoDB per chunk (one batched insert per collection)',
+  },
+  POSTLINE_LIST_IMPORT_CONCURRENCY: {
+    kind: 'int',
+    min: 1,
+    max: 16,
+    default: '2',
+    doc: 'CSV import: chunks of one import written at the same time while the next rows are read',
+  },
+  POSTLINE_LIST_IMPORT_MAX_ROW_KB: {
+    kind: 'int',
+    min: 1,
+    max: 1024,
+    default: '64',
+    doc: 'CSV import: largest record in KiB; a longer one (or a quote never closed within it) is reported and skipped',
+  },
+  POSTLINE_LIST_IMPORT_MAX_REPORTED_ERRORS: {
+    kind: 'int',
+    min: 1,
+    max: 10000,
+    default: '1000',
+    doc: 'CSV import: row errors kept on the import record (the first ones by line; all are counted)',
+  },
+  POSTLINE_LIST_IMPORT_PROGRESS_INTERVAL_MS: {
+    kind: 'int',
+    min: 50,
+    max: 60000,
+    default: '500',
+    doc: 'CSV import: least time between two progress writes to the import record',
+  },
+  POSTLINE_LIST_REQUEST_TIMEOUT_S: {
+    kind: 'int',
+    min: 60,
+    max: 86400,
+    default: '3600',
+    doc: 'longest time to receive a whole HTTP request, in seconds; bounds a CSV upload, which is read only as fast as it is imported',
+  },
 } satisfies EnvSchema;
 
 export type ListConfig = ConfigOf<typeof listConfigSchema>;

@@ -69,6 +69,25 @@ export class ListApi {
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
   }
 
+  /** Uploads a CSV file to POST /v1/lists/:listId/imports, with an optional column mapping. */
+  async importCsv<T = Record<string, unknown>>(
+    listId: string,
+    csv: string | Buffer,
+    opts: { mapping?: unknown; contentType?: string } = {},
+  ): Promise<ApiResponse<T>> {
+    const query =
+      opts.mapping === undefined
+        ? ''
+        : `?mapping=${encodeURIComponent(JSON.stringify(opts.mapping))}`;
+    const res = await fetch(`${this.baseUrl}/v1/lists/${listId}/imports${query}`, {
+      method: 'POST',
+      headers: { 'content-type': opts.contentType ?? 'text/csv', 'x-postline-tenant': this.tenant },
+      body: csv,
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+  }
+
   async createList(name: string): Promise<string> {
     const res = await this.call<{ id: string }>('POST', '/v1/lists', { name });
     if (res.status !== 201)

@@ -1,6 +1,7 @@
 // gRPC ListService, what campaigns call to launch: StreamRecipients (server
 // streaming, paced by the reader, resumable by cursor), CountRecipients and
-// GetList. Refusals map the list error catalogue onto gRPC status codes.
+// GetList; and UpsertSubscribers (client streaming) for systems that feed
+// lists. Refusals map the list error catalogue onto gRPC status codes.
 import {
   status as GrpcStatus,
   type sendUnaryData,
@@ -9,7 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { listV1, serviceProtoFiles, type events } from '@postline/contracts';
-import { parseObjectId, type ListDoc } from '@postline/list/data-access';
+import { parseObjectId } from '@postline/list/data-access';
 import { isValidTenantId, ListError, ListErrorCode, TENANT_ID_RULE } from '@postline/list/domain';
 import { GrpcServices } from '@postline/platform/grpc';
 import { LOGGER } from '@postline/platform/http';
@@ -20,6 +21,8 @@ import { LIST_FEATURE_OPTIONS, type ListFeatureOptions } from '../list-feature.o
 import { ListMetrics, type StreamOutcome } from '../list.metrics';
 import { clip, ListsService } from '../lists.service';
 import { RecipientsService } from '../recipients.service';
+import { SegmentsService } from '../segment/segments.service';
+import { StreamUpsertService } from '../upsert/stream-upsert.service';
 import { writeWithBackpressure } from './stream-writer';
 
 export const LIST_SERVICE_NAME = 'postline.list.v1.ListService';
@@ -35,6 +38,8 @@ export class ListGrpcService implements OnModuleInit {
     private readonly grpc: GrpcServices,
     private readonly lists: ListsService,
     private readonly recipients: RecipientsService,
+    private readonly upsert: StreamUpsertService,
+    private readonly segments: SegmentsService,
     private readonly metrics: ListMetrics,
     @Inject(LIST_FEATURE_OPTIONS) private readonly options: ListFeatureOptions,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -55,8 +60,8 @@ export class ListGrpcService implements OnModuleInit {
       streamRecipients: (call: StreamCall) => void this.streamRecipients(call),
       countRecipients: (call, callback) =>
         this.unary(callback, async () => {
-          const list = await this.resolveList(call.request);
-          return { count: await this.recipients.count(list.tenantId, list._id) };
+          const { list, segment } = await this.resolveTarget(call.request);
+          return { count: await this.recipients.count(list.tenantId, list._id, segment) };
         }),
       getList: (call, callback) =>
         this.unary(callback, async () => {
@@ -70,6 +75,14 @@ export class ListGrpcService implements OnModuleInit {
             subscriberCount: details.subscriberCount,
           };
         }),
+      upsertSubscribers: (call, callback) =>
+        this.unary(callback, () =>
+          this.upsert.run(
+            call,
+            (target) => this.tenantOf(target),
+            () => call.cancelled,
+          ),
+        ),
     };
   }
 
@@ -78,13 +91,14 @@ export class ListGrpcService implements OnModuleInit {
     let sent = 0;
     let outcome: StreamOutcome = 'completed';
     try {
-      const list = await this.resolveList(call.request);
+      const { list, segment } = await this.resolveTarget(call.request);
       const after = parseCursor(call.request.afterCursor);
       const pages = this.recipients.pages(
         list.tenantId,
         list._id,
         after,
         this.options.streamPageSize,
+        segment,
       );
       for await (const page of pages) {
         const written = await this.send(call, page.recipients);
@@ -101,12 +115,14 @@ export class ListGrpcService implements OnModuleInit {
       if (!call.cancelled) call.emit('error', this.toStatus(e));
     } finally {
       this.metrics.recipientStreams.inc({ outcome });
-      const { tenantId, listId } = call.request;
+      const { tenantId, listId, segmentId } = call.request;
       this.logger.info(
         {
           event: 'recipients_streamed',
           tenantId,
           listId: clip(listId),
+          segmentId: clip(segmentId ?? ''),
+          adHocSegment: (call.request.segment ?? '') !== '',
           sent,
           outcome,
           ms: Date.now() - started,
@@ -142,8 +158,18 @@ export class ListGrpcService implements OnModuleInit {
     );
   }
 
-  private async resolveList(req: { tenantId: string; listId: string }): Promise<ListDoc> {
-    return this.lists.require(this.tenantOf(req), req.listId);
+  /** The list and segment a stream or count names (a list alone streams the whole list). */
+  private resolveTarget(req: {
+    tenantId: string;
+    listId: string;
+    segmentId?: string;
+    segment?: string;
+  }) {
+    return this.segments.resolve(this.tenantOf(req), {
+      listId: req.listId,
+      segmentId: req.segmentId ?? '',
+      expression: req.segment ?? '',
+    });
   }
 
   /** gRPC callers name their tenant explicitly (docs/pipeline-contract.md); there is no default. */

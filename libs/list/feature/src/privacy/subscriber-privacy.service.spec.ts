@@ -27,7 +27,7 @@ function setup() {
     single: new SubscribeService(f.store, lists, pub, f.metrics, silentLogger),
     bulk: new BulkSubscribeService(f.store, lists, pub, f.metrics, silentLogger),
     privacy: new SubscriberPrivacyService(f.store, f.unsubscribe, f.metrics, silentLogger),
-    recipients: new RecipientsService(f.store),
+    recipients: new RecipientsService(f.store, { streamJoin: 'lookup' }),
   };
 }
 

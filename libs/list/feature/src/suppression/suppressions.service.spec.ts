@@ -95,7 +95,7 @@ describe('RecipientsService with suppressions', () => {
     db.addMembership(list, db.addSubscriber('t1', 'e@keep.example'), 'unsubscribed');
     await suppressions.add('t1', { domain: 'gone.example' });
     await suppressions.add('t1', { address: 'd@KEEP.example', reason: 'hard_bounce' });
-    const recipients = new RecipientsService(store);
+    const recipients = new RecipientsService(store, { streamJoin: 'lookup' });
     const pages = [];
     for await (const page of recipients.pages('t1', list._id, undefined, 1))
       pages.push(page.recipients.map((r) => r.email));

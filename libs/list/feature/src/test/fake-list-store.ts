@@ -119,12 +119,32 @@ export class FakeListStore {
             Object.assign(this.subscribers.find((s) => s._id.equals(u.id)) ?? {}, u.data);
           return new Map<string, string>();
         },
+        setFields: async (
+          updates: Array<{ id: Types.ObjectId; fields: Record<string, unknown> }>,
+        ) => {
+          for (const u of updates) {
+            const doc = this.subscribers.find((s) => s._id.equals(u.id));
+            if (doc) applyUpdate(doc as unknown as Record<string, unknown>, { $set: u.fields });
+          }
+          return new Map<string, string>();
+        },
         delete: async (id: Types.ObjectId) => {
           this.subscribers.splice(
             this.subscribers.findIndex((s) => s._id.equals(id)),
             1,
           );
         },
+        matchingAmong: async (
+          tenantId: string,
+          ids: Types.ObjectId[],
+          filter: Record<string, unknown>,
+        ) =>
+          this.subscribers.filter(
+            (s) =>
+              s.tenantId === tenantId &&
+              ids.some((id) => id.equals(s._id)) &&
+              matches(s as unknown as Record<string, unknown>, filter),
+          ),
         findById: async (tenantId: string, id: Types.ObjectId) =>
           this.subscribers.find((s) => s.tenantId === tenantId && s._id.equals(id)) ?? null,
         findByIds: async (tenantId: string, ids: Types.ObjectId[], activeOnly: boolean) =>
@@ -149,6 +169,18 @@ export class FakeListStore {
             this.memberships
               .filter((m) => m.listId.equals(listId) && ids.some((id) => id.equals(m.subscriberId)))
               .map((m) => [hex(m.subscriberId), m.status]),
+          ),
+        subscribedAmong: async (tenantId: string, listId: Types.ObjectId, ids: Types.ObjectId[]) =>
+          new Set(
+            this.memberships
+              .filter(
+                (m) =>
+                  m.tenantId === tenantId &&
+                  m.listId.equals(listId) &&
+                  m.status === 'subscribed' &&
+                  ids.some((id) => id.equals(m.subscriberId)),
+              )
+              .map((m) => hex(m.subscriberId)),
           ),
         insert: async (doc: MembershipDoc) => membershipInsert(doc),
         insertMany: async (docs: MembershipDoc[]) => bulk(docs, membershipInsert),

@@ -1,5 +1,5 @@
 // Just enough of MongoDB's filter and update semantics (dotted paths, $ne on
-// arrays, $gt/$gte, $exists, $inc, $max, $set, $push, $pop) to run the
+// arrays, $gt/$gte, $exists, $and/$or/$nor, $inc, $max, $set, $push, $pop) to run the
 // repositories' real update statements against in-memory documents in unit
 // tests. The e2e scenarios run the same statements against FerretDB.
 import { Types } from 'mongoose';
@@ -51,9 +51,13 @@ function matchesValue(value: unknown, condition: unknown): boolean {
 }
 
 export function matches(doc: Doc, filter: Doc): boolean {
-  return Object.entries(filter).every(([path, condition]) =>
-    matchesValue(get(doc, path), condition),
-  );
+  return Object.entries(filter).every(([path, condition]) => {
+    const all = condition as Doc[];
+    if (path === '$and') return all.every((f) => matches(doc, f));
+    if (path === '$or') return all.some((f) => matches(doc, f));
+    if (path === '$nor') return !all.some((f) => matches(doc, f));
+    return matchesValue(get(doc, path), condition);
+  });
 }
 
 export function applyUpdate(doc: Doc, update: Doc): void {
