@@ -133,7 +133,7 @@ describe('golden MIME: campaign message', () => {
     expect(header(mail, 'list-unsubscribe-post')?.line).toBe(
       'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
     );
-    expect(header(mail, 'list-id')?.line).toBe('List-ID: <spring-sale.acme.sender.test>');
+    expect(header(mail, 'list-id')?.line).toBe('List-Id: <spring-sale.acme.sender.test>');
     expect(header(mail, 'feedback-id')?.line).toBe('Feedback-ID: spring-sale:acme:bulk:postline');
   });
 

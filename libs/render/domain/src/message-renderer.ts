@@ -11,7 +11,7 @@ import {
 } from './compliance-headers';
 import { addOpenPixel, trackClicks } from './link-tracking';
 import { buildMime } from './mime-builder';
-import { parseAddress } from './message-identity';
+import { headerAddress, parseAddress } from './message-identity';
 import type { CompiledTemplate, MergeData, RenderedContent } from './template-compiler';
 
 export interface MessageRenderInput {
@@ -51,7 +51,7 @@ export async function renderMessage(
 ): Promise<RenderedMessage> {
   const to = parseAddress(input.to.email, 'RECIPIENT_ADDRESS_INVALID');
   const from = parseAddress(input.from.address, 'SENDER_ADDRESS_INVALID');
-  if (input.replyTo) parseAddress(input.replyTo, 'SENDER_ADDRESS_INVALID');
+  const replyTo = input.replyTo ? parseAddress(input.replyTo, 'SENDER_ADDRESS_INVALID') : undefined;
   const content = input.campaign
     ? renderCampaignContent(template, input.data, input.campaign, input.messageId)
     : template.render(input.data);
@@ -63,12 +63,12 @@ export async function renderMessage(
         input.campaign.settings,
       )
     : undefined;
-  const rawMime = await buildMime({
+  const rawMime = buildMime({
     messageId: input.messageId,
     messageIdDomain: from.asciiDomain,
-    from: { address: from.address, name: input.from.name },
-    to: { address: to.address, name: input.to.name },
-    replyTo: input.replyTo,
+    from: { address: headerAddress(from), name: input.from.name },
+    to: { address: headerAddress(to), name: input.to.name },
+    replyTo: replyTo && headerAddress(replyTo),
     date: input.date,
     headers: compliance?.headers,
     ...content,
