@@ -8,6 +8,7 @@ import {
   type ComplianceSettings,
   type MessageRenderInput,
   type RenderedMessage,
+  type TrackingChoice,
 } from '@postline/render/domain';
 
 /** A RenderRequest with every field rendering depends on present. */
@@ -34,11 +35,25 @@ export function tenantOf(req: events.RenderRequest): string {
   return req.tenantId || 'default';
 }
 
+/**
+ * The tracking one message gets: what its campaign asked for, within what the
+ * service allows. A request without options (an older producer) gets the
+ * service setting for both.
+ */
+export function effectiveTracking(
+  serviceAllows: boolean,
+  requested: events.RenderRequest['tracking'],
+): TrackingChoice {
+  if (!serviceAllows) return { clicks: false, opens: false };
+  if (!requested) return { clicks: true, opens: true };
+  return { clicks: requested.clicks, opens: requested.opens };
+}
+
 export function toMessageInput(
   req: ValidRenderRequest,
   now: Date,
   compliance: ComplianceSettings,
-  tracking = false,
+  trackingAllowed = false,
 ): MessageRenderInput {
   const { recipient } = req;
   return {
@@ -58,7 +73,7 @@ export function toMessageInput(
         stream: req.pool || 'default',
       },
       settings: compliance,
-      tracking,
+      tracking: effectiveTracking(trackingAllowed, req.tracking),
     },
   };
 }
