@@ -3,3 +3,4 @@ export * from './message-identity';
 export * from './delivery-status';
 export * from './campaign-errors';
 export * from './render-request';
+export * from './tracking-hit';
