@@ -231,6 +231,64 @@ describe('render pipeline: mail.render.v1 to mail.outbound.v1', () => {
     expect(metrics).toContain('postline_render_duration_seconds_bucket');
   });
 
+  it('dead-letters a runaway template and bad merge data with their reasons, producing nothing for them', async () => {
+    const put = await unary(client.putTemplate.bind(client), {
+      tenantId,
+      templateId: 'loops',
+      name: 'Loops',
+      subject: 'Loops',
+      html: '{{#each a}}{{#each ../a}}{{#each ../../a}}{{#each ../../../a}}.{{/each}}{{/each}}{{/each}}{{/each}}',
+      text: '',
+    });
+    const bad = (
+      id: string,
+      attributes: Record<string, unknown>,
+      template = { templateId: 'welcome', version: 1 },
+    ) =>
+      renderRequest({ subscriberId: id, email: `${id}@example.test`, name: '', attributes }, 1, {
+        template,
+      });
+    const cases: Array<[events.RenderRequest, RegExp]> = [
+      [
+        bad('bad-loop', { a: Array.from({ length: 1000 }, (_, i) => i) }, put.template!),
+        /^RENDER_LIMIT_EXCEEDED: html: more than \d+ block iterations/,
+      ],
+      [
+        bad('bad-nul', { first_name: 'Ada\0' }),
+        /^MERGE_DATA_INVALID: merge value "first_name" contains NUL/,
+      ],
+      [
+        bad('bad-huge', { motto: 'x'.repeat(40000) }),
+        /^MERGE_DATA_INVALID: merge value "motto" is 40000 bytes/,
+      ],
+    ];
+    await producer.send({
+      topic: Topics.render,
+      messages: cases.map(([r]) => ({
+        key: r.requestId,
+        value: encodePayload(events.RenderRequest, r),
+      })),
+    });
+    const keys = new Set(cases.map(([r]) => r.requestId));
+    const dead = await deadLetters.waitFor(
+      (r) => keys.has(r.message.key?.toString() ?? ''),
+      cases.length,
+      60000,
+      'dead-lettered bad requests',
+    );
+    for (const [req, reason] of cases) {
+      const record = dead.find((r) => r.message.key?.toString() === req.requestId)!;
+      expect(record.message.headers?.['x-postline-dlq-reason']?.toString()).toMatch(reason);
+    }
+    expect(
+      outbound.seen(
+        (r) =>
+          decodeOutbound(r).tenantId === tenantId &&
+          decodeOutbound(r).subscriberId.startsWith('bad-'),
+      ),
+    ).toHaveLength(0);
+  });
+
   it("applies each campaign's tracking choice: clicks only, or nothing", async () => {
     const put = await unary(client.putTemplate.bind(client), {
       tenantId,

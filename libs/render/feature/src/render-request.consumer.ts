@@ -6,7 +6,6 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { events } from '@postline/contracts';
 import { LOGGER } from '@postline/platform/http';
 import {
-  decodePayload,
   encodePayload,
   KafkaRuntime,
   PayloadDecodeError,
@@ -25,6 +24,7 @@ import type { Logger } from 'pino';
 import { RENDER_SETTINGS, type RenderFeatureSettings } from './render-feature.settings';
 import { RenderMetrics, type RenderFailureReason } from './render.metrics';
 import {
+  decodeRenderRequest,
   tenantOf,
   toMessageInput,
   toOutboundMessage,
@@ -107,7 +107,7 @@ export class RenderRequestConsumer implements OnApplicationBootstrap {
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let request: events.RenderRequest | undefined;
     try {
-      request = decodePayload(events.RenderRequest, topic, message.value);
+      request = decodeRenderRequest(topic, message.value);
       const outbound = await this.render(validateRenderRequest(request));
       const record = {
         key: outbound.routingKey,

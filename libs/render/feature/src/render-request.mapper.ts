@@ -1,6 +1,8 @@
 // Between the mail.render.v1 payload and the domain: what a RenderRequest must
 // carry to be rendered, and the OutboundMessage render hands to the MTA.
+import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { events } from '@postline/contracts';
+import { decodePayload } from '@postline/platform/kafka';
 import {
   buildMergeData,
   messageIdFor,
@@ -10,6 +12,30 @@ import {
   type RenderedMessage,
   type TrackingChoice,
 } from '@postline/render/domain';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a mail.render.v1 record. Protobuf strings must be UTF-8, but the
+ * generated decoder quietly turns bad bytes into U+FFFD, which would put
+ * replacement characters in someone's name; here they are refused instead.
+ * Bytes that are not a RenderRequest at all stay a PayloadDecodeError.
+ */
+export function decodeRenderRequest(topic: string, value: Buffer | null): events.RenderRequest {
+  if (!value) return decodePayload(events.RenderRequest, topic, value);
+  const bytes = value;
+  try {
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return events.RenderRequest.decode(new BinaryReader(view, (b) => strictUtf8.decode(b)));
+  } catch {
+    // Not strictly decodable: either not protobuf at all (thrown from here), or bad UTF-8.
+    decodePayload(events.RenderRequest, topic, value);
+    throw new RenderError(
+      'REQUEST_INVALID',
+      'render request holds a string (e.g. merge data) that is not valid UTF-8',
+    );
+  }
+}
 
 /** A RenderRequest with every field rendering depends on present. */
 export interface ValidRenderRequest extends events.RenderRequest {
