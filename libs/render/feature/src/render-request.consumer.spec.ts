@@ -11,7 +11,7 @@ import {
 } from '@postline/platform/kafka';
 import { compileTemplate, RenderError } from '@postline/render/domain';
 import {
-  chunkByBytes,
+  ChunkedSender,
   PRODUCE_CHUNK_BYTES,
   RenderRequestConsumer,
 } from './render-request.consumer';
@@ -293,17 +293,57 @@ describe('bad input in a batch', () => {
   });
 });
 
-describe('chunkByBytes', () => {
+describe('ChunkedSender', () => {
   const rec = (n: number) => ({ key: 'k', value: Buffer.alloc(n - 1) });
 
-  it('keeps order, starts a new chunk before the limit and never leaves a chunk empty', () => {
-    const chunks = chunkByBytes([rec(40), rec(40), rec(40), rec(200), rec(10)], 100);
-    expect(chunks.map((c) => c.map((r) => r.value.length + 1))).toEqual([
-      [40, 40],
-      [40],
-      [200],
-      [10],
-    ]);
-    expect(chunkByBytes([], 100)).toEqual([[]]);
+  it('keeps order, starts a new chunk before the limit and never sends an empty one', async () => {
+    const chunks: number[][] = [];
+    const sender = new ChunkedSender(
+      async (c) => void chunks.push(c.map((r) => r.value.length + 1)),
+      100,
+    );
+    for (const n of [40, 40, 40, 200, 10]) sender.add(rec(n));
+    await sender.finish();
+    expect(chunks).toEqual([[40, 40], [40], [200], [10]]);
+    const none: unknown[] = [];
+    await new ChunkedSender(async (c) => void none.push(c), 100).finish();
+    expect(none).toHaveLength(0);
+  });
+
+  it('sends a full chunk while later records are still added, one send at a time', async () => {
+    const started: number[] = [];
+    const acks: Array<() => void> = [];
+    const sender = new ChunkedSender((c) => {
+      started.push(c[0].value.length + 1);
+      return new Promise<void>((resolve) => acks.push(resolve));
+    }, 100);
+    sender.add(rec(60));
+    sender.add(rec(61));
+    sender.add(rec(62));
+    await Promise.resolve();
+    // The first chunk is on its way; the second waits for its acknowledgement.
+    expect(started).toEqual([60]);
+    acks[0]();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([60, 61]);
+    const finished = sender.finish();
+    acks[1]();
+    await new Promise((r) => setImmediate(r));
+    acks[2]();
+    await finished;
+    expect(started).toEqual([60, 61, 62]);
+  });
+
+  it('stops at the first failed send and fails finish() with it', async () => {
+    const started: number[] = [];
+    const sender = new ChunkedSender(async (c) => {
+      started.push(c[0].value.length + 1);
+      if (started.length === 1) throw new Error('first failed');
+    }, 100);
+    sender.add(rec(60));
+    sender.add(rec(70));
+    sender.add(rec(80));
+    await expect(sender.finish()).rejects.toThrow('first failed');
+    expect(started).toEqual([60]);
   });
 });
