@@ -6,9 +6,10 @@ import {
   exitOnBootFailure,
 } from '@postline/platform/http';
 import { AppModule } from './app.module';
-import { campaignConfigSchema } from './config/campaign.config';
+import { assertCampaignConfigSafe, campaignConfigSchema } from './config/campaign.config';
 
 const runtime = createRuntime('campaign', campaignConfigSchema);
-bootService(runtime, AppModule.register(runtime), bootOptionsFrom(runtime.config)).catch(
-  exitOnBootFailure('campaign'),
-);
+Promise.resolve()
+  .then(() => assertCampaignConfigSafe(runtime.config))
+  .then(() => bootService(runtime, AppModule.register(runtime), bootOptionsFrom(runtime.config)))
+  .catch(exitOnBootFailure('campaign'));

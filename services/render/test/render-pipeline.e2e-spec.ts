@@ -1,7 +1,8 @@
 // Scenario: a campaign's render requests on mail.render.v1 become personalised
 // OutboundMessages on mail.outbound.v1, keyed by routing key; the one request
 // that pins a missing template version is dead-lettered with its reason while
-// the rest of its batch is delivered. Real render process, Kafka and FerretDB.
+// the rest of its batch is delivered; each campaign's tracking choice is applied
+// within the service's own setting. Real render process, Kafka and FerretDB.
 import { events, renderV1 } from '@postline/contracts';
 import { createGrpcClient, unary } from '@postline/platform/grpc';
 import { createLogger } from '@postline/platform/logging';
@@ -16,6 +17,7 @@ import {
 } from '@postline/platform/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { simpleParser } from 'mailparser';
 import { verifyReturnPath, verifyToken } from '@postline/render/domain';
 
 const run = randomUUID().slice(0, 8);
@@ -53,7 +55,11 @@ const expectedRoutingKey: Record<string, string> = {
   s4: 'xn--bcher-kva.example',
 };
 
-function renderRequest(recipient: events.Recipient, version: number): events.RenderRequest {
+function renderRequest(
+  recipient: events.Recipient,
+  version: number,
+  over: Partial<events.RenderRequest> = {},
+): events.RenderRequest {
   return events.RenderRequest.fromPartial({
     requestId: `${campaignId}:${recipient.subscriberId}`,
     tenantId,
@@ -65,11 +71,14 @@ function renderRequest(recipient: events.Recipient, version: number): events.Ren
     fromName: 'Sender News',
     pool: 'marketing',
     requestedAt: new Date(),
+    ...over,
   });
 }
 
 const decodeOutbound = (r: TappedRecord) => events.OutboundMessage.decode(r.message.value!);
 const mimeOf = (r: TappedRecord) => Buffer.from(decodeOutbound(r).rawMime).toString('utf8');
+const htmlOf = async (r: TappedRecord) =>
+  (await simpleParser(Buffer.from(decodeOutbound(r).rawMime))).html as string;
 
 /** The contract of one OutboundMessage (docs/pipeline-contract.md) for its render request. */
 function expectOutbound(req: events.RenderRequest, record: TappedRecord): void {
@@ -111,7 +120,7 @@ function expectCompliance(req: events.RenderRequest, mailFrom: string, mime: str
     message: messageId,
   });
   expect(mime).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
-  expect(mime).toContain(`List-ID: <${campaignId}.${tenantId}.sender.test>\r\n`);
+  expect(mime).toContain(`List-Id: <${campaignId}.${tenantId}.sender.test>\r\n`);
   expect(mime).toContain(`Feedback-ID: ${campaignId}:${tenantId}:marketing:postline\r\n`);
 }
 
@@ -131,6 +140,7 @@ describe('render pipeline: mail.render.v1 to mail.outbound.v1', () => {
         POSTLINE_RENDER_SIGNING_SECRET: secret,
         POSTLINE_TRACKING_BASE_URL: trackingBase,
         POSTLINE_RENDER_BOUNCE_DOMAIN: 'bounces.sender.test',
+        POSTLINE_RENDER_TRACKING: 'true',
       },
       { httpPort: await freePort(), grpcPort: await freePort() },
     );
@@ -190,10 +200,13 @@ describe('render pipeline: mail.render.v1 to mail.outbound.v1', () => {
     const ada = mimeOf(bySubscriber.get('s1')!);
     expect(ada).toContain('Subject: Welcome, Ada!');
     expect(ada).toContain('To: Ada Lovelace <ada@example.test>');
-    expect(ada).toContain('<p>Hello Ada, you are on pro.</p><p>&lt;b&gt;bold&lt;/b&gt;</p>');
+    const adaHtml = await htmlOf(bySubscriber.get('s1')!);
+    expect(adaHtml).toContain('<p>Hello Ada, you are on pro.</p><p>&lt;b&gt;bold&lt;/b&gt;</p>');
+    // These requests carry no tracking choice, so the service setting (on) applies.
+    expect(adaHtml).toMatch(/<img src="https:\/\/track\.sender\.test\/o\//);
     const linus = mimeOf(bySubscriber.get('s3')!);
     expect(linus).toContain('Subject: Welcome, friend!');
-    expect(linus).toContain('Hello friend, you are on free.');
+    expect(await htmlOf(bySubscriber.get('s3')!)).toContain('Hello friend, you are on free.');
 
     const dead = await deadLetters.waitFor(
       (r) => r.message.key?.toString() === missing.requestId,
@@ -216,5 +229,114 @@ describe('render pipeline: mail.render.v1 to mail.outbound.v1', () => {
     expect(metrics).toContain('postline_render_messages_total{result="rendered"}');
     expect(metrics).toContain('postline_render_failures_total{reason="TEMPLATE_NOT_FOUND"}');
     expect(metrics).toContain('postline_render_duration_seconds_bucket');
+  });
+
+  it('dead-letters a runaway template and bad merge data with their reasons, producing nothing for them', async () => {
+    const put = await unary(client.putTemplate.bind(client), {
+      tenantId,
+      templateId: 'loops',
+      name: 'Loops',
+      subject: 'Loops',
+      html: '{{#each a}}{{#each ../a}}{{#each ../../a}}{{#each ../../../a}}.{{/each}}{{/each}}{{/each}}{{/each}}',
+      text: '',
+    });
+    const bad = (
+      id: string,
+      attributes: Record<string, unknown>,
+      template = { templateId: 'welcome', version: 1 },
+    ) =>
+      renderRequest({ subscriberId: id, email: `${id}@example.test`, name: '', attributes }, 1, {
+        template,
+      });
+    const cases: Array<[events.RenderRequest, RegExp]> = [
+      [
+        bad('bad-loop', { a: Array.from({ length: 1000 }, (_, i) => i) }, put.template!),
+        /^RENDER_LIMIT_EXCEEDED: html: more than \d+ block iterations/,
+      ],
+      [
+        bad('bad-nul', { first_name: 'Ada\0' }),
+        /^MERGE_DATA_INVALID: merge value "first_name" contains NUL/,
+      ],
+      [
+        bad('bad-huge', { motto: 'x'.repeat(40000) }),
+        /^MERGE_DATA_INVALID: merge value "motto" is 40000 bytes/,
+      ],
+    ];
+    await producer.send({
+      topic: Topics.render,
+      messages: cases.map(([r]) => ({
+        key: r.requestId,
+        value: encodePayload(events.RenderRequest, r),
+      })),
+    });
+    const keys = new Set(cases.map(([r]) => r.requestId));
+    const dead = await deadLetters.waitFor(
+      (r) => keys.has(r.message.key?.toString() ?? ''),
+      cases.length,
+      60000,
+      'dead-lettered bad requests',
+    );
+    for (const [req, reason] of cases) {
+      const record = dead.find((r) => r.message.key?.toString() === req.requestId)!;
+      expect(record.message.headers?.['x-postline-dlq-reason']?.toString()).toMatch(reason);
+    }
+    expect(
+      outbound.seen(
+        (r) =>
+          decodeOutbound(r).tenantId === tenantId &&
+          decodeOutbound(r).subscriberId.startsWith('bad-'),
+      ),
+    ).toHaveLength(0);
+  });
+
+  it("applies each campaign's tracking choice: clicks only, or nothing", async () => {
+    const put = await unary(client.putTemplate.bind(client), {
+      tenantId,
+      templateId: 'tracked',
+      name: 'Tracked',
+      subject: 'Offer',
+      html: '<html><body><a href="https://shop.sender.test/offer">Shop</a></body></html>',
+      text: '',
+    });
+    const template = put.template!;
+    const person = (id: string) => ({
+      subscriberId: id,
+      email: `${id}@example.test`,
+      name: '',
+      attributes: {},
+    });
+    const clicksOnly = renderRequest(person('t-clicks'), 1, {
+      template,
+      tracking: { clicks: true, opens: false },
+    });
+    const none = renderRequest(person('t-none'), 1, {
+      template,
+      tracking: { clicks: false, opens: false },
+    });
+    await producer.send({
+      topic: Topics.render,
+      messages: [clicksOnly, none].map((r) => ({
+        key: r.requestId,
+        value: encodePayload(events.RenderRequest, r),
+      })),
+    });
+    const wanted = new Set(['t-clicks', 't-none']);
+    const records = await outbound.waitFor(
+      (r) => decodeOutbound(r).tenantId === tenantId && wanted.has(decodeOutbound(r).subscriberId),
+      2,
+      60000,
+      'tracked outbound messages',
+    );
+    const html = new Map<string, string>();
+    for (const r of records) html.set(decodeOutbound(r).subscriberId, await htmlOf(r));
+
+    const clicked = /href="https:\/\/track\.sender\.test\/c\/([^"]+)">Shop</.exec(
+      html.get('t-clicks')!,
+    );
+    expect(verifyToken('click', clicked![1], secret).url).toBe('https://shop.sender.test/offer');
+    expect(html.get('t-clicks')).not.toContain('/o/');
+    expect(html.get('t-none')).toBe(
+      '<html><body><a href="https://shop.sender.test/offer">Shop</a></body></html>',
+    );
   });
 });

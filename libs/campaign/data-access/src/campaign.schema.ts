@@ -3,6 +3,11 @@ import { Schema } from 'mongoose';
 
 export type CampaignState = 'draft' | 'sending' | 'sent' | 'failed';
 
+export interface CampaignTracking {
+  clicks: boolean;
+  opens: boolean;
+}
+
 export interface CampaignDoc {
   _id: string;
   tenantId: string;
@@ -13,6 +18,11 @@ export interface CampaignDoc {
   fromName: string;
   template: { templateId: string; version: number };
   sendRatePerSecond: number;
+  /**
+   * Click and open tracking this campaign asks render for (render's own setting
+   * may still forbid it). Absent on campaigns stored before the choice existed: both on.
+   */
+  tracking?: CampaignTracking;
   status: CampaignState;
   /** Render requests produced so far. */
   recipientsQueued: number;
@@ -38,6 +48,10 @@ export const campaignSchema = new Schema<CampaignDoc>(
       version: { type: Number, required: true },
     },
     sendRatePerSecond: { type: Number, required: true },
+    tracking: {
+      clicks: { type: Boolean, default: true },
+      opens: { type: Boolean, default: true },
+    },
     status: { type: String, required: true, enum: ['draft', 'sending', 'sent', 'failed'] },
     recipientsQueued: { type: Number, default: 0 },
     launchCursor: { type: String, default: '' },

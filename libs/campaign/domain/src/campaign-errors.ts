@@ -7,6 +7,10 @@ export const CampaignErrorCodes = {
   CAMPAIGN_ALREADY_LAUNCHED: 409,
   TEMPLATE_INVALID: 400,
   DEPENDENCY_UNAVAILABLE: 503,
+  /** A click or open token that is garbled, too long or names no message. */
+  TRACKING_TOKEN_INVALID: 400,
+  /** A well-formed click or open token whose signature does not hold (forged, or of another purpose). */
+  TRACKING_TOKEN_REJECTED: 403,
 } as const;
 
 export type CampaignErrorCode = keyof typeof CampaignErrorCodes;

@@ -5,4 +5,6 @@ export interface CampaignFeatureConfig {
   POSTLINE_CAMPAIGN_DEFAULT_SEND_RATE: number;
   POSTLINE_CAMPAIGN_DEFAULT_POOL: string;
   POSTLINE_CAMPAIGN_BATCH_SIZE: number;
+  /** Verifies click and open tokens (render signs them with the same secret). */
+  POSTLINE_CAMPAIGN_SIGNING_SECRET: string;
 }

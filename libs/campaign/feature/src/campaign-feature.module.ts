@@ -1,5 +1,6 @@
 // Nest wiring of the campaign feature: repositories on the service's database,
-// peer clients, REST and gRPC APIs, the launcher and the events consumer.
+// peer clients, REST and gRPC APIs, the launcher, the events consumer and the
+// click/open tracking endpoints.
 import { Module } from '@nestjs/common';
 import { CampaignRepository, DeliveryRepository } from '@postline/campaign/data-access';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
@@ -10,9 +11,11 @@ import { CampaignLauncher } from './campaign-launcher';
 import { CampaignService } from './campaign.service';
 import { DeliveryEventsConsumer } from './delivery-events.consumer';
 import { PeerClients } from './peer-clients';
+import { TrackingController } from './tracking.controller';
+import { TrackingHits } from './tracking-hits.service';
 
 @Module({
-  controllers: [CampaignController],
+  controllers: [CampaignController, TrackingController],
   providers: [
     {
       provide: CampaignRepository,
@@ -37,6 +40,7 @@ import { PeerClients } from './peer-clients';
     CampaignService,
     CampaignGrpcService,
     DeliveryEventsConsumer,
+    TrackingHits,
   ],
 })
 export class CampaignFeatureModule {}

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { events, type listV1 } from '@postline/contracts';
 import { CampaignRepository, type CampaignDoc } from '@postline/campaign/data-access';
-import { RatePacer, renderRequestId } from '@postline/campaign/domain';
+import { buildRenderRequest, RatePacer } from '@postline/campaign/domain';
 import { CONFIG, LOGGER, METRICS } from '@postline/platform/http';
 import { KafkaRuntime, Topics, encodePayload, type OutgoingRecord } from '@postline/platform/kafka';
 import type { MetricsRegistry } from '@postline/platform/metrics';
@@ -132,20 +132,13 @@ export class CampaignLauncher implements OnApplicationBootstrap, BeforeApplicati
     await pacer.take(batch.length);
     const now = new Date();
     const records: OutgoingRecord[] = batch.map(({ recipient }) => {
-      const requestId = renderRequestId(campaign._id, recipient!.subscriberId);
-      const request = events.RenderRequest.fromPartial({
-        requestId,
-        tenantId: campaign.tenantId,
-        campaignId: campaign._id,
-        variantId: '',
-        template: campaign.template,
-        recipient,
-        fromAddress: campaign.fromAddress,
-        fromName: campaign.fromName,
-        pool: this.config.POSTLINE_CAMPAIGN_DEFAULT_POOL,
-        requestedAt: now,
-      });
-      return { key: requestId, value: encodePayload(events.RenderRequest, request) };
+      const request = buildRenderRequest(
+        campaign,
+        recipient!,
+        this.config.POSTLINE_CAMPAIGN_DEFAULT_POOL,
+        now,
+      );
+      return { key: request.requestId, value: encodePayload(events.RenderRequest, request) };
     });
     await this.kafka.producer.send(Topics.render, records);
     const cursor = batch[batch.length - 1].cursor;

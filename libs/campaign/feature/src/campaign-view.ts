@@ -11,6 +11,8 @@ export interface CampaignView {
   fromName: string;
   status: CampaignDoc['status'];
   sendRatePerSecond: number;
+  trackClicks: boolean;
+  trackOpens: boolean;
   recipientsQueued: number;
   createdAt: string;
   launchedAt: string | null;
@@ -27,11 +29,17 @@ export function toView(c: CampaignDoc): CampaignView {
     fromName: c.fromName,
     status: c.status,
     sendRatePerSecond: c.sendRatePerSecond,
+    ...trackingOf(c),
     recipientsQueued: c.recipientsQueued,
     createdAt: c.createdAt.toISOString(),
     launchedAt: c.launchedAt?.toISOString() ?? null,
     completedAt: c.completedAt?.toISOString() ?? null,
   };
+}
+
+/** The campaign's tracking choice; campaigns stored before it existed track both. */
+export function trackingOf(c: CampaignDoc): { trackClicks: boolean; trackOpens: boolean } {
+  return { trackClicks: c.tracking?.clicks ?? true, trackOpens: c.tracking?.opens ?? true };
 }
 
 const STATUS: Record<CampaignDoc['status'], campaignV1.CampaignStatus> = {

@@ -27,6 +27,8 @@ export interface NewCampaign {
   fromAddress: string;
   fromName?: string;
   sendRatePerSecond?: number;
+  trackClicks?: boolean;
+  trackOpens?: boolean;
 }
 
 export interface CampaignStatsView extends DeliveryCounts {
@@ -58,6 +60,7 @@ export class CampaignService {
       fromName: input.fromName ?? '',
       template,
       sendRatePerSecond: input.sendRatePerSecond ?? this.config.POSTLINE_CAMPAIGN_DEFAULT_SEND_RATE,
+      tracking: { clicks: input.trackClicks ?? true, opens: input.trackOpens ?? true },
       status: 'draft',
       recipientsQueued: 0,
       launchCursor: '',

@@ -22,6 +22,9 @@ const TO_GRPC: Record<CampaignErrorCode, status> = {
   CAMPAIGN_ALREADY_LAUNCHED: status.FAILED_PRECONDITION,
   TEMPLATE_INVALID: status.INVALID_ARGUMENT,
   DEPENDENCY_UNAVAILABLE: status.UNAVAILABLE,
+  // Tracking hits arrive over HTTP only; mapped for completeness.
+  TRACKING_TOKEN_INVALID: status.INVALID_ARGUMENT,
+  TRACKING_TOKEN_REJECTED: status.PERMISSION_DENIED,
 };
 
 export function toGrpcError(e: unknown): Partial<ServiceError> {

@@ -47,6 +47,11 @@ export function parseAddress(
   return { address, localPart, asciiDomain };
 }
 
+/** The address as headers carry it: the domain in lower-case punycode, the local part as given. */
+export function headerAddress(address: ParsedAddress): string {
+  return `${address.localPart}@${address.asciiDomain}`;
+}
+
 /** Routing key of mail.outbound.v1: the recipient's domain in lower-case ASCII. */
 export function routingKeyFor(email: string): string {
   return parseAddress(email, 'RECIPIENT_ADDRESS_INVALID').asciiDomain;

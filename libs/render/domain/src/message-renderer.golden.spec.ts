@@ -133,7 +133,7 @@ describe('golden MIME: campaign message', () => {
     expect(header(mail, 'list-unsubscribe-post')?.line).toBe(
       'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
     );
-    expect(header(mail, 'list-id')?.line).toBe('List-ID: <spring-sale.acme.sender.test>');
+    expect(header(mail, 'list-id')?.line).toBe('List-Id: <spring-sale.acme.sender.test>');
     expect(header(mail, 'feedback-id')?.line).toBe('Feedback-ID: spring-sale:acme:bulk:postline');
   });
 
@@ -184,7 +184,10 @@ describe('golden MIME: campaign message with click and open tracking', () => {
   it('matches fixtures/campaign-tracked.eml, tracking only the shop link', async () => {
     const out = await renderMessage(
       tracked,
-      input({ replyTo: undefined, campaign: { ...campaign, tracking: true } }),
+      input({
+        replyTo: undefined,
+        campaign: { ...campaign, tracking: { clicks: true, opens: true } },
+      }),
     );
     expectGolden('campaign-tracked.eml', out.rawMime);
     const mail = await simpleParser(out.rawMime);
@@ -199,6 +202,19 @@ describe('golden MIME: campaign message with click and open tracking', () => {
     expect(html).toMatch(/<img src="https:\/\/track\.sender\.test\/o\/[^"]+"[^>]*\/><\/body>/);
     // The text part keeps the real destination: it is derived before tracking.
     expect(mail.text).toContain('Shop (https://shop.sender.test/sale?utm=mail&id=1)');
+  });
+
+  it('tracks clicks without a pixel, or opens without rewriting links, as the campaign chose', async () => {
+    const html = async (tracking: { clicks: boolean; opens: boolean }) => {
+      const out = await renderMessage(tracked, input({ campaign: { ...campaign, tracking } }));
+      return (await simpleParser(out.rawMime)).html as string;
+    };
+    const clicksOnly = await html({ clicks: true, opens: false });
+    expect(clicksOnly).toMatch(/href="https:\/\/track\.sender\.test\/c\/[^"]+">Shop</);
+    expect(clicksOnly).not.toContain('/o/');
+    const opensOnly = await html({ clicks: false, opens: true });
+    expect(opensOnly).toContain('href="https://shop.sender.test/sale?utm=mail&amp;id=1"');
+    expect(opensOnly).toMatch(/<img src="https:\/\/track\.sender\.test\/o\/[^"]+"/);
   });
 
   it('leaves links and pixel out when tracking is off', async () => {

@@ -97,7 +97,7 @@ describe('renderMessage', () => {
     expect(out.text).toBe('Hello Ada <ada@Example.TEST>\n\nYour id: sub-1');
     expect(mime).toContain(`Message-ID: <${out.messageId}@sender.test>`);
     expect(mime).toContain('From: Sender News <news@sender.test>');
-    // MailComposer lower-cases the domain in headers; the local part is kept.
+    // Headers carry the domain lower-cased (punycode for IDNs); the local part is kept.
     expect(mime).toContain('To: Ada Lovelace <ada@example.test>');
     expect(mime).toContain('Date: Thu, 02 Jan 2025 03:04:05 +0000');
     expect(mime).toMatch(/Subject: =\?UTF-8\?[QB]\?/);

@@ -11,7 +11,7 @@ import {
 } from './compliance-headers';
 import { addOpenPixel, trackClicks } from './link-tracking';
 import { buildMime } from './mime-builder';
-import { parseAddress } from './message-identity';
+import { headerAddress, parseAddress } from './message-identity';
 import type { CompiledTemplate, MergeData, RenderedContent } from './template-compiler';
 
 export interface MessageRenderInput {
@@ -29,11 +29,18 @@ export interface MessageRenderInput {
   campaign?: CampaignRender;
 }
 
+/** Which tracking a campaign message gets; absent means none. */
+export interface TrackingChoice {
+  /** Rewrite http(s) links of the HTML part to signed click redirects. */
+  clicks: boolean;
+  /** Add the signed open pixel to the HTML part. */
+  opens: boolean;
+}
+
 export interface CampaignRender {
   context: CampaignContext;
   settings: ComplianceSettings;
-  /** Rewrite http(s) links to signed click redirects and add the open pixel. */
-  tracking?: boolean;
+  tracking?: TrackingChoice;
 }
 
 export interface RenderedMessage extends RenderedContent {
@@ -51,7 +58,7 @@ export async function renderMessage(
 ): Promise<RenderedMessage> {
   const to = parseAddress(input.to.email, 'RECIPIENT_ADDRESS_INVALID');
   const from = parseAddress(input.from.address, 'SENDER_ADDRESS_INVALID');
-  if (input.replyTo) parseAddress(input.replyTo, 'SENDER_ADDRESS_INVALID');
+  const replyTo = input.replyTo ? parseAddress(input.replyTo, 'SENDER_ADDRESS_INVALID') : undefined;
   const content = input.campaign
     ? renderCampaignContent(template, input.data, input.campaign, input.messageId)
     : template.render(input.data);
@@ -63,12 +70,12 @@ export async function renderMessage(
         input.campaign.settings,
       )
     : undefined;
-  const rawMime = await buildMime({
+  const rawMime = buildMime({
     messageId: input.messageId,
     messageIdDomain: from.asciiDomain,
-    from: { address: from.address, name: input.from.name },
-    to: { address: to.address, name: input.to.name },
-    replyTo: input.replyTo,
+    from: { address: headerAddress(from), name: input.from.name },
+    to: { address: headerAddress(to), name: input.to.name },
+    replyTo: replyTo && headerAddress(replyTo),
     date: input.date,
     headers: compliance?.headers,
     ...content,
@@ -84,7 +91,7 @@ export async function renderMessage(
 
 /**
  * Campaign content: `{{unsubscribe_url}}` is available to the template, and
- * with tracking on the HTML links and pixel go through the campaign service.
+ * with tracking chosen the HTML links and/or pixel go through the campaign service.
  * The text part keeps the original links (it is derived before tracking).
  */
 function renderCampaignContent(
@@ -96,11 +103,15 @@ function renderCampaignContent(
   const claims = messageClaims(campaign.context, messageId);
   const unsubscribe_url = unsubscribeUrl(claims, campaign.settings);
   const content = template.render({ ...data, unsubscribe_url });
-  if (!campaign.tracking || !content.html) return content;
+  const { clicks = false, opens = false } = campaign.tracking ?? {};
+  if ((!clicks && !opens) || !content.html) return content;
   const target = {
     claims,
     signingSecret: campaign.settings.signingSecret,
     baseUrl: trimSlash(campaign.settings.trackingBaseUrl),
   };
-  return { ...content, html: addOpenPixel(trackClicks(content.html, target), target) };
+  let html = content.html;
+  if (clicks) html = trackClicks(html, target);
+  if (opens) html = addOpenPixel(html, target);
+  return { ...content, html };
 }

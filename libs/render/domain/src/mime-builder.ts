@@ -1,16 +1,25 @@
-// RFC 5322 message assembly with nodemailer's MailComposer: addresses and
-// UTF-8 header encoding, multipart/alternative bodies. The output is the exact
-// byte sequence the MTA will DKIM-sign and send.
-import MailComposer from 'nodemailer/lib/mail-composer';
-import type Mail from 'nodemailer/lib/mailer';
+// RFC 5322 message assembly for the one shape render emits: a text and an
+// HTML part in multipart/alternative (or a single part when only one exists),
+// UTF-8 throughout. Built directly into bytes rather than through a general
+// MIME composer, since this runs once per recipient on the campaign hot path.
+// The output is the exact byte sequence the MTA will DKIM-sign and send.
 import { assertHeaderSafe } from './header-safety';
+import { encodeBody, type EncodedBody } from './mime-encoding';
+import {
+  encodeText,
+  formatDate,
+  formatMailbox,
+  headerLine,
+  type HeaderMailbox,
+} from './mime-headers';
 
 export interface MimeInput {
   messageId: string;
   /** Domain part of the Message-ID header, normally the sender's domain. */
   messageIdDomain: string;
-  from: { address: string; name?: string };
-  to: { address: string; name?: string };
+  /** Addresses as `local@ascii-domain` (punycode); names in any script. */
+  from: HeaderMailbox;
+  to: HeaderMailbox;
   replyTo?: string;
   subject: string;
   html: string;
@@ -23,8 +32,20 @@ export interface MimeInput {
   headers?: Array<{ key: string; value: string }>;
 }
 
+const CRLF = '\r\n';
+
+/**
+ * The multipart boundary. "=_" can never occur in quoted-printable or base64
+ * output, and a 7bit part is only chosen when it does not contain the boundary,
+ * so no body can end a part early. Derived from the message id, so a re-rendered
+ * message is byte-identical.
+ */
+export function boundaryFor(messageId: string): string {
+  return `=_pl_${messageId.slice(0, 16)}_alt`;
+}
+
 /** Builds the complete message; every header value is checked for CR/LF/NUL first. */
-export async function buildMime(input: MimeInput): Promise<Buffer> {
+export function buildMime(input: MimeInput): Buffer {
   for (const [field, value] of [
     ['from name', input.from.name],
     ['from address', input.from.address],
@@ -35,32 +56,54 @@ export async function buildMime(input: MimeInput): Promise<Buffer> {
   ] as const) {
     assertHeaderSafe(field, value);
   }
-  const options: Mail.Options & { baseBoundary: string } = {
-    from: input.from.name
-      ? { name: input.from.name, address: input.from.address }
-      : input.from.address,
-    to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,
-    subject: input.subject,
-    messageId: `<${input.messageId}@${input.messageIdDomain}>`,
-    date: input.date,
-    // Boundaries derived from the message id make a re-rendered message byte-identical.
-    baseBoundary: input.messageId.slice(0, 16),
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  };
-  if (input.replyTo) options.replyTo = input.replyTo;
-  if (input.headers?.length) {
-    options.headers = Object.fromEntries(
-      input.headers.map((h) => [h.key, { prepared: true, value: h.value }]),
+  const head = topHeaders(input);
+  const parts: Array<{ type: string; content: string }> = [];
+  if (input.text || !input.html) parts.push({ type: 'text/plain', content: input.text });
+  if (input.html) parts.push({ type: 'text/html', content: input.html });
+  if (parts.length === 1) {
+    const body = encodeBody(parts[0].content);
+    return Buffer.concat([
+      Buffer.from(head + partHeaders(parts[0].type, body) + CRLF, 'utf8'),
+      body.bytes,
+    ]);
+  }
+  const boundary = boundaryFor(input.messageId);
+  const chunks: Buffer[] = [
+    Buffer.from(
+      `${head}${headerLine('Content-Type', `multipart/alternative;${CRLF} boundary="${boundary}"`)}${CRLF}${CRLF}`,
+      // UTF-8: an internationalised local part (RFC 6532) is sent as is; all else is ASCII.
+      'utf8',
+    ),
+  ];
+  for (const part of parts) {
+    const body = encodeBody(part.content, boundary);
+    chunks.push(
+      Buffer.from(`--${boundary}${CRLF}${partHeaders(part.type, body)}${CRLF}`, 'latin1'),
+      body.bytes,
+      Buffer.from(CRLF, 'latin1'),
     );
   }
-  // MailComposer keeps body line ends as given; SMTP needs CRLF, and a bare LF in
-  // DATA is refused by strict receivers (and is the raw material of SMTP smuggling).
-  if (input.text) options.text = toCrlf(input.text);
-  if (input.html) options.html = toCrlf(input.html);
-  return new MailComposer(options).compile().build();
+  chunks.push(Buffer.from(`--${boundary}--${CRLF}`, 'latin1'));
+  return Buffer.concat(chunks);
 }
 
-function toCrlf(body: string): string {
-  return body.replace(/\r\n|\r|\n/g, '\r\n');
+/** Every header line of the message before Content-Type, each ending in CRLF. */
+function topHeaders(input: MimeInput): string {
+  const lines: string[] = [];
+  for (const h of input.headers ?? []) lines.push(`${h.key}: ${h.value}`);
+  lines.push(headerLine('From', formatMailbox(input.from)));
+  lines.push(headerLine('To', formatMailbox(input.to)));
+  if (input.replyTo) lines.push(headerLine('Reply-To', input.replyTo));
+  lines.push(headerLine('Subject', encodeText(input.subject)));
+  lines.push(`Message-ID: <${input.messageId}@${input.messageIdDomain}>`);
+  lines.push(`Date: ${formatDate(input.date)}`);
+  lines.push('MIME-Version: 1.0');
+  return lines.join(CRLF) + CRLF;
+}
+
+function partHeaders(type: string, body: EncodedBody): string {
+  return (
+    `Content-Type: ${type}; charset=utf-8${CRLF}` +
+    `Content-Transfer-Encoding: ${body.encoding}${CRLF}`
+  );
 }

@@ -21,8 +21,12 @@ export const RenderErrorCodes = [
   'HEADER_INJECTION',
   'RECIPIENT_ADDRESS_INVALID',
   'SENDER_ADDRESS_INVALID',
-  /** A rendered part exceeds the per-part size bound. */
+  /** Merge data with NUL, invalid Unicode or UTF-8, an oversized value, or too big or deep overall. */
+  'MERGE_DATA_INVALID',
+  /** A rendered part exceeds the per-part size bound (checked while rendering, too). */
   'RENDER_OUTPUT_TOO_LARGE',
+  /** A part ran more block iterations and lookups than allowed (e.g. nested loops over big lists). */
+  'RENDER_LIMIT_EXCEEDED',
   /** The template failed while running on this data. */
   'RENDER_FAILED',
 ] as const;

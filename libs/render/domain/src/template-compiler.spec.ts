@@ -1,3 +1,5 @@
+import { MERGE_DATA_LIMITS } from './merge-data';
+import { DEFAULT_MAX_RENDER_STEPS } from './render-budget';
 import { RenderError } from './render-errors';
 import { checkTemplate, compileTemplate, type TemplateSource } from './template-compiler';
 
@@ -166,7 +168,7 @@ describe('save-time template checks', () => {
 describe('render-time bounds and header safety', () => {
   it('rejects a subject whose merge value carries CR/LF as HEADER_INJECTION', () => {
     const t = compileTemplate(tpl({ subject: 'Hi {{first_name}}' }));
-    for (const hostile of ['Ada\r\nBcc: victim@example.test', 'Ada\nX-Evil: 1', 'Ada\r', 'Ada\0']) {
+    for (const hostile of ['Ada\r\nBcc: victim@example.test', 'Ada\nX-Evil: 1', 'Ada\r']) {
       const err = errorOf(() => t.render({ first_name: hostile }));
       expect(err.code).toBe('HEADER_INJECTION');
       // The message names the field, never echoes the hostile value.
@@ -189,5 +191,97 @@ describe('render-time bounds and header safety', () => {
     const big = Array.from({ length: 200 }, () => 'xxxxxxxxxx');
     expect(errorOf(() => t.render({ xs: big })).code).toBe('RENDER_OUTPUT_TOO_LARGE');
     expect(t.render({ xs: big.slice(0, 50) }).html).toHaveLength(500);
+  });
+});
+
+const list = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('runaway templates', () => {
+  it('stops nested loops over large lists as RENDER_LIMIT_EXCEEDED instead of running on', () => {
+    // 1000^4 iterations if left alone; the step budget ends it after a fraction.
+    const t = compileTemplate(
+      tpl({
+        html: '{{#each a}}{{#each ../a}}{{#each ../../a}}{{#each ../../../a}}.{{/each}}{{/each}}{{/each}}{{/each}}',
+      }),
+    );
+    const err = errorOf(() => t.render({ a: list(1000) }));
+    expect(err.code).toBe('RENDER_LIMIT_EXCEEDED');
+    expect(err.message).toMatch(/^html: more than \d+ block iterations/);
+  });
+
+  it('counts blocks over plain data ({{#items}}) like {{#each}}', () => {
+    const t = compileTemplate(
+      tpl({ html: '{{#a}}{{#../a}}{{#../../a}}.{{/../../a}}{{/../a}}{{/a}}' }),
+    );
+    expect(errorOf(() => t.render({ a: list(1000) })).code).toBe('RENDER_LIMIT_EXCEEDED');
+  });
+
+  it('renders the longest list merge data can hold within the step budget', () => {
+    const t = compileTemplate(tpl({ html: '{{#each a}}{{this}},{{/each}}' }));
+    // Numbers cost 8 bytes of the 64 KiB merge data bound (plus their index key).
+    const items = list(5000);
+    expect(items.length * 2).toBeLessThan(DEFAULT_MAX_RENDER_STEPS);
+    expect(t.render({ a: items }).html).toBe(`${items.join(',')},`);
+  });
+
+  it('stops a block that would emit far more than the output bound while it runs', () => {
+    // 5000 iterations of 10 KiB of static text = 50 MB, for a 64 KiB bound.
+    const t = compileTemplate(tpl({ html: `{{#each a}}${'x'.repeat(10240)}{{/each}}` }), 65536);
+    const err = errorOf(() => t.render({ a: list(5000) }));
+    expect(err.code).toBe('RENDER_OUTPUT_TOO_LARGE');
+    expect(err.message).toContain('html: blocks emit more');
+  });
+
+  it('stops a template that repeats a large merge value many times', () => {
+    const t = compileTemplate(tpl({ text: '{{v}}'.repeat(500) }), 65536);
+    const err = errorOf(() => t.render({ v: 'y'.repeat(10000) }));
+    expect(err.code).toBe('RENDER_OUTPUT_TOO_LARGE');
+    expect(err.message).toMatch(/^text: reads more than/);
+  });
+
+  it('still renders deep but small templates within bounds', () => {
+    const t = compileTemplate(
+      tpl({ html: '{{#each rows}}{{#if show}}{{#each cells}}[{{this}}]{{/each}}{{/if}}{{/each}}' }),
+    );
+    const rows = list(50).map((i) => ({ show: i % 2 === 0, cells: list(20) }));
+    expect(t.render({ rows }).html).toHaveLength(25 * (10 * 3 + 10 * 4));
+  });
+});
+
+describe('bad merge data', () => {
+  const t = compileTemplate(tpl({ html: '<p>{{first_name}}</p>', text: '{{first_name}}' }));
+
+  it.each([
+    ['NUL in a value', { first_name: 'Ada\0Lovelace' }, /merge value "first_name" contains NUL/],
+    ['NUL in a nested list value', { tags: ['ok', 'b\0d'] }, /merge value "tags\.1" contains NUL/],
+    [
+      'an unpaired surrogate (invalid UTF-16, no UTF-8 form)',
+      { first_name: 'Ada\ud800' },
+      /merge value "first_name" is not valid Unicode/,
+    ],
+    [
+      'a value over the per-value bound',
+      { first_name: 'x'.repeat(MERGE_DATA_LIMITS.maxValueBytes + 1) },
+      /merge value "first_name" is 16385 bytes, over 16384/,
+    ],
+    [
+      'data over the total bound',
+      { a: list(10).map(() => 'x'.repeat(MERGE_DATA_LIMITS.maxValueBytes - 10)) },
+      /merge data is larger than 65536 bytes/,
+    ],
+    [
+      'data nested too deep',
+      { a: { b: { c: { d: { e: { f: { g: { h: 'deep' } } } } } } } },
+      /merge value "a\.b\.c\.d\.e\.f\.g" nests deeper than 8 levels/,
+    ],
+  ])('refuses %s as MERGE_DATA_INVALID, naming the field', (_what, data, message) => {
+    const err = errorOf(() => t.render(data as Record<string, unknown>));
+    expect(err.code).toBe('MERGE_DATA_INVALID');
+    expect(err.message).toMatch(message);
+  });
+
+  it('accepts Unicode beyond the BMP (surrogate pairs) and empty data', () => {
+    expect(t.render({ first_name: 'Ada 🎉' }).text).toBe('Ada 🎉');
+    expect(t.render({}).text).toBe('');
   });
 });

@@ -4,8 +4,17 @@
 import Handlebars from 'handlebars';
 import { assertHeaderSafe } from './header-safety';
 import { htmlToText } from './html-to-text';
-import { RenderError } from './render-errors';
-import { checkHelpers, parseTemplate } from './template-syntax';
+import { checkMergeData } from './merge-data';
+import {
+  chargeBlockHelpers,
+  chargedData,
+  DEFAULT_MAX_RENDER_STEPS,
+  READ_ALLOWANCE,
+  RenderBudget,
+  withBudget,
+} from './render-budget';
+import { RenderError, isRenderError } from './render-errors';
+import { blockDepth, checkHelpers, parseTemplate } from './template-syntax';
 
 export interface TemplateSource {
   subject: string;
@@ -40,6 +49,7 @@ function createEnvironment(): typeof Handlebars {
   env.registerHelper('default', (value: unknown, fallback: unknown) =>
     value === undefined || value === null || value === '' ? fallback : value,
   );
+  chargeBlockHelpers(env);
   return env;
 }
 
@@ -83,21 +93,40 @@ function compileOptions(part: Part): CompileOptions {
   return { strict: false, noEscape: part !== 'html' };
 }
 
+/** A compiled part and what its run may spend. */
+interface CompiledPart {
+  part: Part;
+  template: Handlebars.TemplateDelegate;
+  maxPartBytes: number;
+  /** Block nesting depth: output inside k blocks is counted once per block. */
+  depth: number;
+}
+
+function compilePart(part: Part, source: string, maxPartBytes: number): CompiledPart {
+  return {
+    part,
+    template: hbsEnv.compile(source, compileOptions(part)),
+    maxPartBytes,
+    depth: blockDepth(hbsEnv.parse(source)),
+  };
+}
+
 /** Checks and compiles a template; the result is immutable and safe to cache. */
 export function compileTemplate(
   source: TemplateSource,
   maxPartBytes = DEFAULT_MAX_OUTPUT_PART_BYTES,
 ): CompiledTemplate {
   checkTemplate(source);
-  const subject = hbsEnv.compile(source.subject, compileOptions('subject'));
-  const html = source.html ? hbsEnv.compile(source.html, compileOptions('html')) : undefined;
-  const text = source.text ? hbsEnv.compile(source.text, compileOptions('text')) : undefined;
+  const subject = compilePart('subject', source.subject, maxPartBytes);
+  const html = source.html ? compilePart('html', source.html, maxPartBytes) : undefined;
+  const text = source.text ? compilePart('text', source.text, maxPartBytes) : undefined;
   return {
     render(data) {
+      checkMergeData(data);
       const out: RenderedContent = {
-        subject: run('subject', subject, data, maxPartBytes),
-        html: html ? run('html', html, data, maxPartBytes) : '',
-        text: text ? run('text', text, data, maxPartBytes) : '',
+        subject: run(subject, data),
+        html: html ? run(html, data) : '',
+        text: text ? run(text, data) : '',
       };
       // The subject becomes a header: a CR or LF from merge data must not start a new one.
       assertHeaderSafe('subject', out.subject);
@@ -107,19 +136,27 @@ export function compileTemplate(
   };
 }
 
-function run(
-  part: Part,
-  template: Handlebars.TemplateDelegate,
-  data: MergeData,
-  maxPartBytes: number,
-): string {
+/** Runs one part within its budget; every failure is a RenderError (permanent for this data). */
+function run({ part, template, maxPartBytes, depth }: CompiledPart, data: MergeData): string {
+  const budget = new RenderBudget({
+    part,
+    maxSteps: DEFAULT_MAX_RENDER_STEPS,
+    maxEmitted: maxPartBytes * Math.max(1, depth),
+    maxRead: maxPartBytes * READ_ALLOWANCE,
+  });
   let out: string;
   try {
-    out = template(data);
+    out = withBudget(budget, () => template(chargedData(data, budget)));
   } catch (e) {
+    if (isRenderError(e)) throw e;
+    // V8 refuses strings over ~512 MiB; the budget should stop runs long before.
+    if (e instanceof RangeError) {
+      throw new RenderError('RENDER_OUTPUT_TOO_LARGE', `${part}: rendered output is too large`);
+    }
     throw new RenderError('RENDER_FAILED', `${part}: ${(e as Error).message}`);
   }
-  if (Buffer.byteLength(out) > maxPartBytes) {
+  // Characters bound bytes from below: only a long enough string needs counting.
+  if (out.length * 3 > maxPartBytes && Buffer.byteLength(out) > maxPartBytes) {
     throw new RenderError(
       'RENDER_OUTPUT_TOO_LARGE',
       `${part}: rendered output exceeds ${maxPartBytes} bytes`,

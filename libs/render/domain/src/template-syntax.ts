@@ -124,6 +124,19 @@ function at(node: Node): string {
   return `line ${line}, column ${column}`;
 }
 
+/** Deepest nesting of block statements ({{#each}} inside {{#if}} ... is 2); 0 without blocks. */
+export function blockDepth(node: Node | undefined | null): number {
+  if (!node) return 0;
+  const n = node as unknown as Record<string, unknown>;
+  let deepest = 0;
+  for (const key of ['body', 'program', 'inverse']) {
+    const child = n[key];
+    const children = Array.isArray(child) ? child : child ? [child] : [];
+    for (const c of children) deepest = Math.max(deepest, blockDepth(c as Node));
+  }
+  return node.type === 'BlockStatement' ? deepest + 1 : deepest;
+}
+
 /** Depth-first visit of every node that can hold statements or expressions. */
 function walk(node: Node | undefined | null, visit: (node: Node) => void): void {
   if (!node) return;

@@ -13,8 +13,9 @@ export interface RenderFeatureSettings {
   /** Signing secret, tracking base URL and domains of campaign compliance headers. */
   compliance: ComplianceSettings;
   /**
-   * Click and open tracking of campaign mail. A service-wide default because
-   * RenderRequest has no per-campaign flag yet (issue 6 asks for one).
+   * Whether campaign mail may be tracked at all (POSTLINE_RENDER_TRACKING): the
+   * upper bound of every campaign's choice, and the choice of requests that
+   * carry none.
    */
   tracking: boolean;
 }

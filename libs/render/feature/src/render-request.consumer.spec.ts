@@ -11,7 +11,7 @@ import {
 } from '@postline/platform/kafka';
 import { compileTemplate, RenderError } from '@postline/render/domain';
 import {
-  chunkByBytes,
+  ChunkedSender,
   PRODUCE_CHUNK_BYTES,
   RenderRequestConsumer,
 } from './render-request.consumer';
@@ -216,17 +216,134 @@ describe('RenderRequestConsumer.handleBatch', () => {
   });
 });
 
-describe('chunkByBytes', () => {
+describe('bad input in a batch', () => {
+  /** The request with the bytes of `marker` (in its recipient name) replaced by invalid UTF-8. */
+  function withInvalidUtf8(id: string): ConsumedRecord {
+    const marker = 'MARKER';
+    const bytes = encodePayload(
+      events.RenderRequest,
+      request(id, {
+        recipient: { subscriberId: id, email: `${id}@example.test`, name: marker, attributes: {} },
+      }),
+    );
+    const at = bytes.indexOf(marker);
+    Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xa0, 0xa1]).copy(bytes, at);
+    return record(bytes, 0);
+  }
+
+  it('dead-letters each bad request with its reason and produces only the good ones', async () => {
+    const { consumer, sent, metric } = setup(async (_t, templateId) => ({
+      record: {} as never,
+      compiled: compileTemplate({
+        subject: 'Hi {{first_name}}',
+        html:
+          templateId === 'loops'
+            ? '{{#each a}}{{#each ../a}}{{#each ../../a}}.{{/each}}{{/each}}{{/each}}'
+            : '<p>Hello {{first_name}}</p>',
+        text: '',
+      }),
+    }));
+    const attrs = (attributes: Record<string, unknown>) => (id: string) =>
+      request(id, {
+        recipient: { subscriberId: id, email: `${id}@example.test`, name: '', attributes },
+      });
+    const results = await consumer.handleBatch([
+      encoded(request('ada'), 0),
+      withInvalidUtf8('utf8'),
+      encoded(attrs({ first_name: 'A\0da' })('nul'), 2),
+      encoded(attrs({ first_name: 'x'.repeat(20000) })('huge'), 3),
+      encoded(
+        request('loop', {
+          template: { templateId: 'loops', version: 1 },
+          recipient: {
+            subscriberId: 'loop',
+            email: 'loop@example.test',
+            name: '',
+            attributes: { a: Array.from({ length: 500 }, (_, i) => i) },
+          },
+        }),
+        4,
+      ),
+      encoded(request('bob'), 5),
+    ]);
+
+    expect(results[0]).toBeUndefined();
+    expect(results[1]?.message).toMatch(/^REQUEST_INVALID: .*not valid UTF-8/);
+    expect(results[2]?.message).toMatch(
+      /^MERGE_DATA_INVALID: merge value "first_name" contains NUL/,
+    );
+    expect(results[3]?.message).toMatch(
+      /^MERGE_DATA_INVALID: merge value "first_name" is 20000 bytes/,
+    );
+    expect(results[4]?.message).toMatch(/^RENDER_LIMIT_EXCEEDED: html: /);
+    expect(results[5]).toBeUndefined();
+    for (const r of results.slice(1, 5)) expect(r).toBeInstanceOf(PermanentRecordError);
+    const produced = sent.flatMap((s) =>
+      s.records.map((r) => events.OutboundMessage.decode(r.value)),
+    );
+    expect(produced.map((m) => m.subscriberId)).toEqual(['ada', 'bob']);
+    expect(await metric('postline_render_failures_total{reason="MERGE_DATA_INVALID"}')).toBe(2);
+    expect(await metric('postline_render_failures_total{reason="RENDER_LIMIT_EXCEEDED"}')).toBe(1);
+  });
+
+  it('still treats bytes that are no RenderRequest at all as undecodable', async () => {
+    const { consumer } = setup();
+    const [result] = await consumer.handleBatch([record(Buffer.from([0x0a, 0xff, 0xff]), 0)]);
+    expect(result).toBeInstanceOf(PayloadDecodeError);
+  });
+});
+
+describe('ChunkedSender', () => {
   const rec = (n: number) => ({ key: 'k', value: Buffer.alloc(n - 1) });
 
-  it('keeps order, starts a new chunk before the limit and never leaves a chunk empty', () => {
-    const chunks = chunkByBytes([rec(40), rec(40), rec(40), rec(200), rec(10)], 100);
-    expect(chunks.map((c) => c.map((r) => r.value.length + 1))).toEqual([
-      [40, 40],
-      [40],
-      [200],
-      [10],
-    ]);
-    expect(chunkByBytes([], 100)).toEqual([[]]);
+  it('keeps order, starts a new chunk before the limit and never sends an empty one', async () => {
+    const chunks: number[][] = [];
+    const sender = new ChunkedSender(
+      async (c) => void chunks.push(c.map((r) => r.value.length + 1)),
+      100,
+    );
+    for (const n of [40, 40, 40, 200, 10]) sender.add(rec(n));
+    await sender.finish();
+    expect(chunks).toEqual([[40, 40], [40], [200], [10]]);
+    const none: unknown[] = [];
+    await new ChunkedSender(async (c) => void none.push(c), 100).finish();
+    expect(none).toHaveLength(0);
+  });
+
+  it('sends a full chunk while later records are still added, one send at a time', async () => {
+    const started: number[] = [];
+    const acks: Array<() => void> = [];
+    const sender = new ChunkedSender((c) => {
+      started.push(c[0].value.length + 1);
+      return new Promise<void>((resolve) => acks.push(resolve));
+    }, 100);
+    sender.add(rec(60));
+    sender.add(rec(61));
+    sender.add(rec(62));
+    await Promise.resolve();
+    // The first chunk is on its way; the second waits for its acknowledgement.
+    expect(started).toEqual([60]);
+    acks[0]();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([60, 61]);
+    const finished = sender.finish();
+    acks[1]();
+    await new Promise((r) => setImmediate(r));
+    acks[2]();
+    await finished;
+    expect(started).toEqual([60, 61, 62]);
+  });
+
+  it('stops at the first failed send and fails finish() with it', async () => {
+    const started: number[] = [];
+    const sender = new ChunkedSender(async (c) => {
+      started.push(c[0].value.length + 1);
+      if (started.length === 1) throw new Error('first failed');
+    }, 100);
+    sender.add(rec(60));
+    sender.add(rec(70));
+    sender.add(rec(80));
+    await expect(sender.finish()).rejects.toThrow('first failed');
+    expect(started).toEqual([60]);
   });
 });

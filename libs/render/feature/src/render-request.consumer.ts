@@ -6,7 +6,6 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { events } from '@postline/contracts';
 import { LOGGER } from '@postline/platform/http';
 import {
-  decodePayload,
   encodePayload,
   KafkaRuntime,
   PayloadDecodeError,
@@ -25,6 +24,7 @@ import type { Logger } from 'pino';
 import { RENDER_SETTINGS, type RenderFeatureSettings } from './render-feature.settings';
 import { RenderMetrics, type RenderFailureReason } from './render.metrics';
 import {
+  decodeRenderRequest,
   tenantOf,
   toMessageInput,
   toOutboundMessage,
@@ -42,20 +42,45 @@ import { TemplateCatalog } from './template-catalog.service';
 export const PRODUCE_CHUNK_BYTES = 512 * 1024;
 export const MAX_OUTBOUND_RECORD_BYTES = 1_000_000;
 
-/** Consecutive slices of `records` of at most `limit` value bytes each (always at least one). */
-export function chunkByBytes(records: OutgoingRecord[], limit: number): OutgoingRecord[][] {
-  const chunks: OutgoingRecord[][] = [[]];
-  let bytes = 0;
-  for (const r of records) {
-    const size = r.value.length + r.key.length;
-    if (bytes + size > limit && chunks[chunks.length - 1].length > 0) {
-      chunks.push([]);
-      bytes = 0;
-    }
-    chunks[chunks.length - 1].push(r);
-    bytes += size;
+/**
+ * Groups records, in order, into sends of at most `limit` value and key bytes
+ * (a record over the limit goes alone). A full chunk is queued for sending at
+ * once, so its acknowledgement overlaps the rendering of the next records, but
+ * sends run one after another as before: kafkajs' idempotent producer is not
+ * safe with concurrent sends, and a failed send stops the ones queued after it.
+ */
+export class ChunkedSender {
+  private chunk: OutgoingRecord[] = [];
+  private bytes = 0;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly send: (chunk: OutgoingRecord[]) => Promise<void>,
+    private readonly limit = PRODUCE_CHUNK_BYTES,
+  ) {}
+
+  add(record: OutgoingRecord): void {
+    const size = record.value.length + record.key.length;
+    if (this.bytes + size > this.limit && this.chunk.length > 0) this.flush();
+    this.chunk.push(record);
+    this.bytes += size;
   }
-  return chunks;
+
+  /** Sends the rest; resolves once every chunk is durable, or rejects with the first failure. */
+  async finish(): Promise<void> {
+    this.flush();
+    await this.tail;
+  }
+
+  private flush(): void {
+    if (this.chunk.length === 0) return;
+    const chunk = this.chunk;
+    this.tail = this.tail.then(() => this.send(chunk));
+    // Observed now, so a failure while later records render is not an unhandled rejection.
+    this.tail.catch(() => undefined);
+    this.chunk = [];
+    this.bytes = 0;
+  }
 }
 
 type Outcome =
@@ -87,13 +112,16 @@ export class RenderRequestConsumer implements OnApplicationBootstrap {
   /** Renders a batch; resolves only after every rendered message is durably produced. */
   async handleBatch(records: ConsumedRecord[]): Promise<Array<Error | undefined>> {
     const outcomes: Outcome[] = [];
-    // Sequential: rendering is CPU-bound, and the cache makes template loads after the first free.
-    for (const record of records) outcomes.push(await this.handleRecord(record));
-    const produced = outcomes.flatMap((o) => (o.ok ? [o.record] : []));
-    // In order, each awaited: offsets are committed only after the last chunk is durable.
-    for (const chunk of chunkByBytes(produced, PRODUCE_CHUNK_BYTES)) {
-      await this.kafka.producer.send(Topics.outbound, chunk);
+    const sender = new ChunkedSender((chunk) => this.kafka.producer.send(Topics.outbound, chunk));
+    // Rendering is CPU-bound and sequential; each full chunk is sent as soon as it
+    // is rendered, so the broker's acknowledgement overlaps the next renders.
+    for (const record of records) {
+      const outcome = await this.handleRecord(record);
+      outcomes.push(outcome);
+      if (outcome.ok) sender.add(outcome.record);
     }
+    // Offsets are committed only after every chunk is durable; any failed send fails the batch.
+    await sender.finish();
     // Counted only once the batch is final, so a retried batch is not counted twice.
     for (const o of outcomes) {
       if (o.ok) this.metrics.rendered(o.seconds);
@@ -107,7 +135,7 @@ export class RenderRequestConsumer implements OnApplicationBootstrap {
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let request: events.RenderRequest | undefined;
     try {
-      request = decodePayload(events.RenderRequest, topic, message.value);
+      request = decodeRenderRequest(topic, message.value);
       const outbound = await this.render(validateRenderRequest(request));
       const record = {
         key: outbound.routingKey,

@@ -1,6 +1,8 @@
 // Between the mail.render.v1 payload and the domain: what a RenderRequest must
 // carry to be rendered, and the OutboundMessage render hands to the MTA.
+import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { events } from '@postline/contracts';
+import { decodePayload } from '@postline/platform/kafka';
 import {
   buildMergeData,
   messageIdFor,
@@ -8,7 +10,32 @@ import {
   type ComplianceSettings,
   type MessageRenderInput,
   type RenderedMessage,
+  type TrackingChoice,
 } from '@postline/render/domain';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a mail.render.v1 record. Protobuf strings must be UTF-8, but the
+ * generated decoder quietly turns bad bytes into U+FFFD, which would put
+ * replacement characters in someone's name; here they are refused instead.
+ * Bytes that are not a RenderRequest at all stay a PayloadDecodeError.
+ */
+export function decodeRenderRequest(topic: string, value: Buffer | null): events.RenderRequest {
+  if (!value) return decodePayload(events.RenderRequest, topic, value);
+  const bytes = value;
+  try {
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return events.RenderRequest.decode(new BinaryReader(view, (b) => strictUtf8.decode(b)));
+  } catch {
+    // Not strictly decodable: either not protobuf at all (thrown from here), or bad UTF-8.
+    decodePayload(events.RenderRequest, topic, value);
+    throw new RenderError(
+      'REQUEST_INVALID',
+      'render request holds a string (e.g. merge data) that is not valid UTF-8',
+    );
+  }
+}
 
 /** A RenderRequest with every field rendering depends on present. */
 export interface ValidRenderRequest extends events.RenderRequest {
@@ -34,11 +61,25 @@ export function tenantOf(req: events.RenderRequest): string {
   return req.tenantId || 'default';
 }
 
+/**
+ * The tracking one message gets: what its campaign asked for, within what the
+ * service allows. A request without options (an older producer) gets the
+ * service setting for both.
+ */
+export function effectiveTracking(
+  serviceAllows: boolean,
+  requested: events.RenderRequest['tracking'],
+): TrackingChoice {
+  if (!serviceAllows) return { clicks: false, opens: false };
+  if (!requested) return { clicks: true, opens: true };
+  return { clicks: requested.clicks, opens: requested.opens };
+}
+
 export function toMessageInput(
   req: ValidRenderRequest,
   now: Date,
   compliance: ComplianceSettings,
-  tracking = false,
+  trackingAllowed = false,
 ): MessageRenderInput {
   const { recipient } = req;
   return {
@@ -58,7 +99,7 @@ export function toMessageInput(
         stream: req.pool || 'default',
       },
       settings: compliance,
-      tracking,
+      tracking: effectiveTracking(trackingAllowed, req.tracking),
     },
   };
 }

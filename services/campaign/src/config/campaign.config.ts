@@ -1,5 +1,13 @@
 // Settings of the campaign service (validated at boot; see README "Configuration").
-import { platformSchema, type ConfigOf, type EnvSchema } from '@postline/platform/config';
+import {
+  ConfigValidationError,
+  platformSchema,
+  type ConfigOf,
+  type EnvSchema,
+} from '@postline/platform/config';
+
+/** Render's well-known local secret: accepted locally, refused when NODE_ENV=production. */
+export const INSECURE_LOCAL_SIGNING_SECRET = 'insecure-local-render-signing-secret';
 
 export const campaignConfigSchema = {
   ...platformSchema,
@@ -39,6 +47,29 @@ export const campaignConfigSchema = {
     default: '200',
     doc: 'render requests produced per Kafka batch',
   },
+  POSTLINE_CAMPAIGN_SIGNING_SECRET: {
+    kind: 'string',
+    default: INSECURE_LOCAL_SIGNING_SECRET,
+    doc: "HMAC-SHA256 key that verifies click (/c/) and open (/o/) tokens; must be the same value as render's POSTLINE_RENDER_SIGNING_SECRET; must be set when NODE_ENV=production",
+  },
 } satisfies EnvSchema;
 
 export type CampaignConfig = ConfigOf<typeof campaignConfigSchema>;
+
+/**
+ * Refuses to run a production service with the well-known local secret: anyone
+ * could then forge clicks and opens. Called at boot, after the schema check.
+ */
+export function assertCampaignConfigSafe(
+  config: CampaignConfig,
+  nodeEnv = process.env.NODE_ENV,
+): void {
+  if (
+    nodeEnv === 'production' &&
+    config.POSTLINE_CAMPAIGN_SIGNING_SECRET === INSECURE_LOCAL_SIGNING_SECRET
+  ) {
+    throw new ConfigValidationError([
+      'POSTLINE_CAMPAIGN_SIGNING_SECRET is required when NODE_ENV=production (the default is for local use only)',
+    ]);
+  }
+}

@@ -64,7 +64,7 @@ export const renderConfigSchema = {
   POSTLINE_RENDER_TRACKING: {
     kind: 'bool',
     default: 'false',
-    doc: 'rewrite campaign HTML links to signed click redirects (/c/) and add an open pixel (/o/)',
+    doc: "allow click (/c/) and open (/o/) tracking of campaign mail: the upper bound of each campaign's choice (RenderRequest.tracking) and the choice of requests without one; false: nothing is tracked",
   },
 } satisfies EnvSchema;
 

@@ -1,5 +1,6 @@
 // Body of POST /v1/campaigns. Unknown fields are refused by the global pipe.
 import {
+  IsBoolean,
   IsEmail,
   IsInt,
   IsNotEmpty,
@@ -53,4 +54,14 @@ export class CreateCampaignDto {
   @Min(1)
   @Max(100000)
   sendRatePerSecond?: number;
+
+  /** Rewrite links to tracked redirects (default true; render's POSTLINE_RENDER_TRACKING bounds it). */
+  @IsOptional()
+  @IsBoolean()
+  trackClicks?: boolean;
+
+  /** Add the open pixel (default true; render's POSTLINE_RENDER_TRACKING bounds it). */
+  @IsOptional()
+  @IsBoolean()
+  trackOpens?: boolean;
 }
