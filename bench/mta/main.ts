@@ -188,7 +188,8 @@ async function main(): Promise<void> {
     const throttleStart = throttleSeries.find(([, n]) => n > 0)?.[0];
     const throttleDone =
       throttledCount === 0 ||
-      (throttleStart !== undefined && now - start >= throttleStart + THROTTLE_MINUTES * 60_000 + 1000);
+      (throttleStart !== undefined &&
+        now - start >= throttleStart + THROTTLE_MINUTES * 60_000 + 1000);
     if (mainDone && throttleDone) break;
     if (start && now - start > 30 * 60_000)
       throw new Error('benchmark did not finish in 30 minutes');
@@ -208,11 +209,15 @@ async function main(): Promise<void> {
     const first = throttleSeries.find(([, n]) => n > 0);
     if (first) {
       const [t0, n0] = first;
-      const end = throttleSeries.find(([t]) => t >= t0 + windowMs) ?? throttleSeries[throttleSeries.length - 1];
+      const end =
+        throttleSeries.find(([t]) => t >= t0 + windowMs) ??
+        throttleSeries[throttleSeries.length - 1];
       const windowMin = (end[0] - t0) / 60_000;
       const sent = end[1] - n0;
       throttleHold = sent / (THROTTLE_RATE * windowMin);
-      log(`throttled domain: ${sent} delivered in ${windowMin.toFixed(2)} min from its first delivery (policy ${THROTTLE_RATE}/min)`);
+      log(
+        `throttled domain: ${sent} delivered in ${windowMin.toFixed(2)} min from its first delivery (policy ${THROTTLE_RATE}/min)`,
+      );
     }
   }
   const costs = topCosts(profileDir, 10);
