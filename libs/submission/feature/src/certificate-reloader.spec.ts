@@ -47,7 +47,7 @@ describe('CertificateReloader', () => {
   });
 
   /** A reloader over in-memory "files"; `files` may be changed between reloads. */
-  function reloaderOver(files: Record<string, Buffer | Error>) {
+  function reloaderOver(files: Record<string, Buffer | Error>, install?: (m: TlsMaterial) => void) {
     const applied: TlsMaterial[] = [];
     const results: TlsReloadResult[] = [];
     const logger = quietLogger();
@@ -55,7 +55,7 @@ describe('CertificateReloader', () => {
       certFile: '/secret/tls.crt',
       keyFile: '/secret/tls.key',
       current: pairs.old,
-      apply: (m) => applied.push(m),
+      apply: install ?? ((m) => applied.push(m)),
       onResult: (r) => results.push(r),
       logger,
       debounceMs: 10,
@@ -113,12 +113,30 @@ describe('CertificateReloader', () => {
 
   it('keeps the old pair when installing the new one fails on a listener', async () => {
     const files = { '/secret/tls.crt': pairs.renewed.cert, '/secret/tls.key': pairs.renewed.key };
-    const { reloader, results } = reloaderOver(files);
-    (reloader as unknown as { deps: CertificateReloaderDeps }).deps.apply = () => {
+    const { reloader, results } = reloaderOver(files, () => {
       throw new Error('listener refused');
-    };
+    });
     await expect(reloader.reload()).resolves.toBe('rejected');
     expect(results).toEqual(['rejected']);
+    // Not recorded as in use: the same files are tried again on the next change.
+    await expect(reloader.reload()).resolves.toBe('rejected');
+  });
+
+  it('reads the files once for a burst of changes, after the quiet period', async () => {
+    jest.useFakeTimers();
+    try {
+      const files = { '/secret/tls.crt': pairs.renewed.cert, '/secret/tls.key': pairs.renewed.key };
+      const { reloader, results } = reloaderOver(files);
+      for (let i = 0; i < 5; i++) reloader.schedule();
+      await jest.advanceTimersByTimeAsync(9);
+      expect(results).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(results).toEqual(['applied']);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(results).toEqual(['applied']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('reloads after a Kubernetes-style ..data symlink swap in the watched directory', async () => {
