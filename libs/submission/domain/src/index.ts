@@ -11,3 +11,4 @@ export * from './data-rate';
 export * from './header-from';
 export * from './credential-rates';
 export * from './proxy-allow-list';
+export * from './proxy-v2';

@@ -1,7 +1,16 @@
 // PROXY protocol over loopback sockets: the address a listed balancer's header
 // carries is the one the per-address bound counts; a header from an unlisted peer
 // ends the session, and a listed peer without a header is refused.
+import { PROXY_V2_SIGNATURE } from '@postline/submission/domain';
 import { RawPeer, startSpecListener, type SpecListener } from './listener.spec-support';
+
+/** A binary v2 header: PROXY over TCP4 from `source`, or LOCAL without one. */
+function v2Header(source?: [number, number, number, number]): Buffer {
+  const fixed = Buffer.from([source ? 0x21 : 0x20, source ? 0x11 : 0x00, 0, source ? 12 : 0]);
+  if (!source) return Buffer.concat([PROXY_V2_SIGNATURE, fixed]);
+  const body = Buffer.from([...source, 192, 0, 2, 1, 0x9c, 0x40, 0x02, 0x4b]);
+  return Buffer.concat([PROXY_V2_SIGNATURE, fixed, body]);
+}
 
 describe('PROXY protocol from allow-listed load balancers', () => {
   let sut: SpecListener | undefined;
@@ -31,6 +40,37 @@ describe('PROXY protocol from allow-listed load balancers', () => {
     );
     // Same balancer, another client behind it: admitted.
     expect(await (await proxied('203.0.113.8')).reply()).toMatch(/^220 /);
+  });
+
+  it('reads a binary v2 header too, and the bound counts the client it names', async () => {
+    sut = await startSpecListener({ maxConnectionsPerIp: 1, proxyAllowedCidrs: '127.0.0.0/8' });
+    const first = await open();
+    // The header and the first command in one packet: the command must survive.
+    first.socket.write(Buffer.concat([v2Header([203, 0, 113, 7]), Buffer.from('NOOP\r\n')]));
+    expect(await first.reply()).toMatch(/^220 /);
+    expect(await first.reply()).toMatch(/^250 /);
+    const second = await open();
+    second.socket.write(v2Header([203, 0, 113, 7]));
+    expect(await second.reply()).toMatch(/^421 4\.7\.0 Too many connections from your address/);
+    // A v1 line from another client behind the same balancer still works.
+    expect(await (await proxied('203.0.113.8')).reply()).toMatch(/^220 /);
+  });
+
+  it('admits a v2 LOCAL connection (balancer health check) under the balancer address', async () => {
+    sut = await startSpecListener({ proxyAllowedCidrs: '127.0.0.1' });
+    const peer = await open();
+    peer.socket.write(v2Header());
+    expect(await peer.reply()).toMatch(/^220 /);
+  });
+
+  it('refuses a v2 header with an unknown command', async () => {
+    sut = await startSpecListener({ proxyAllowedCidrs: '127.0.0.1' });
+    const peer = await open();
+    const bad = v2Header([203, 0, 113, 7]);
+    bad[12] = 0x2f;
+    peer.socket.write(bad);
+    await peer.closedByServer();
+    expect(sut.supervisor.activeSessions).toBe(0);
   });
 
   it('ends the session of an unlisted peer that sends a PROXY header', async () => {

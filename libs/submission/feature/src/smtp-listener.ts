@@ -4,12 +4,13 @@
 // greeting (see supervised-connection.ts for what is tuned and why); sessions
 // are admitted, counted and drained there, across both listeners. A reloaded
 // certificate is installed here for new handshakes; with PROXY on, the listed
-// load balancers must open each connection with a PROXY v1 header (before TLS
+// load balancers must open each connection with a PROXY v1 or v2 header (before TLS
 // on the implicit-TLS port) and the address it carries is the session's.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { ProxyAllowList } from '@postline/submission/domain';
+import { readProxyV2, type ProxyCallback } from './proxy-v2-reader';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { TlsMaterial } from './certificate-reloader';
 import type { SessionSupervisor } from './session-supervisor';
@@ -27,6 +28,8 @@ interface LibraryServer {
   connections: Set<LibraryConnection>;
   /** Whether a PROXY header must come first from this peer (3.21.x; reads options.useProxy). */
   _expectsProxyHeader(socket: Socket): boolean;
+  /** Reads a v1 PROXY line, then calls back with the connection's options (3.21.x). */
+  _handleProxy(socket: Socket, callback: ProxyCallback): void;
 }
 
 /** How long smtp-server's own close() waits for connections the drain has already ended. */
@@ -126,13 +129,19 @@ export class SubmissionListener {
   /**
    * smtp-server trusts PROXY headers from all peers or from exact addresses; ours
    * are CIDRs, so its per-socket check asks the allow-list instead. A listed peer
-   * that does not send the header is refused by the library ("* BAD", close).
+   * that does not send a header is refused by the library ("* BAD", close).
    */
   private limitProxyToAllowList(): void {
     const allowList = this.deps.proxyAllowList;
     if (!allowList.enabled) return;
     const server = this.server as unknown as LibraryServer;
     server._expectsProxyHeader = (socket) => allowList.contains(socket.remoteAddress);
+    // The library reads v1 only; a v2 header is read here and anything else goes on to it.
+    const handleV1 = server._handleProxy.bind(server);
+    server._handleProxy = (socket, callback) => {
+      if (!allowList.contains(socket.remoteAddress)) return handleV1(socket, callback);
+      readProxyV2(socket, callback, () => handleV1(socket, callback), this.deps.logger);
+    };
   }
 
   /** Wraps smtp-server's connection factory to hand each connection over before init(). */

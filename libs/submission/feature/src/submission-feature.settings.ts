@@ -14,7 +14,7 @@ export interface SubmissionFeatureSettings {
   tlsKeyFile: string;
   /** Quiet period after a change in the certificate directories before both files are read again. */
   tlsReloadDebounceMs: number;
-  /** Load balancers (CIDRs) that must send a PROXY v1 header; empty turns PROXY off. */
+  /** Load balancers (CIDRs) that must send a PROXY v1 or v2 header; empty turns PROXY off. */
   proxyAllowedCidrs: string;
   /** Tests only: AUTH over an unencrypted connection. */
   allowInsecureAuth: boolean;

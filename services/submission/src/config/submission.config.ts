@@ -55,7 +55,7 @@ export const submissionConfigSchema = {
   POSTLINE_SUBMISSION_PROXY_ALLOWED_CIDRS: {
     kind: 'string',
     default: '',
-    doc: 'Comma-separated CIDRs of load balancers that must open each connection with a PROXY protocol v1 header; empty turns PROXY off',
+    doc: 'Comma-separated CIDRs of load balancers that must open each connection with a PROXY protocol v1 or v2 header; empty turns PROXY off',
   },
   POSTLINE_SUBMISSION_ALLOW_INSECURE_AUTH: {
     kind: 'bool',
