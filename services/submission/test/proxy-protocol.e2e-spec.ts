@@ -69,6 +69,18 @@ describe('PROXY protocol', () => {
     expect(mime).toMatch(/^Received: from \S+ \(\[203\.0\.113\.9\]\)/);
   });
 
+  it('takes a binary PROXY v2 header from the balancer as well', async () => {
+    const c = await SmtpLineClient.connect(sut.smtpPort, { localAddress: '127.0.0.1' });
+    open.push(c);
+    // Signature, PROXY over TCP4, 12 address bytes: 198.51.100.4:40000 -> 192.0.2.25:587.
+    const signature = Buffer.from('0d0a0d0a000d0a515549540a', 'hex');
+    const body = Buffer.from([198, 51, 100, 4, 192, 0, 2, 25, 0x9c, 0x40, 0x02, 0x4b]);
+    c.write(Buffer.concat([signature, Buffer.from([0x21, 0x11, 0, body.length]), body]));
+    expect(await c.reply()).toMatch(/^220 /);
+    const ehlo = await c.command('EHLO client.test');
+    expect(ehlo).toContain('[198.51.100.4]');
+  });
+
   it('refuses a PROXY header from a peer outside the allow-list with 421 and closes', async () => {
     const c = await SmtpLineClient.connect(sut.smtpPort, { localAddress: '127.0.0.2' });
     open.push(c);
