@@ -274,6 +274,9 @@ def submission() -> Board:
     b.add("timeseries", "Produces that outlived a 451", [
         (rate("postline_submission_late_produce_total", by="outcome"), "{{outcome}}")], "ops", w=12,
         description="produced: on the queue although the client was told 451, so its retry duplicates it.")
+    b.add("timeseries", "Certificate reloads by result", [
+        (f"sum by (result) (increase(postline_submission_tls_reloads_total{{{NS}}}[$__rate_interval]))", "{{result}}")], "short", w=12,
+        description="rejected: the renewed certificate or key could not be read or did not match; the old certificate is still served.")
     b.add("timeseries", "CPU and memory", [
         ("sum(rate(postline_submission_process_cpu_seconds_total{%s}[$__rate_interval]))" % NS, "CPU cores"),
         ("sum(postline_submission_process_resident_memory_bytes{%s}) / 1e9" % NS, "RSS (GB)"),

@@ -10,3 +10,5 @@ export * from './connection-gate';
 export * from './data-rate';
 export * from './header-from';
 export * from './credential-rates';
+export * from './proxy-allow-list';
+export * from './proxy-v2';

@@ -103,6 +103,12 @@ export const SmtpReplies = {
     text: 'Client talked before the greeting, closing connection',
   },
   NOT_SMTP: { code: 421, enhanced: '4.7.0', text: 'Not an SMTP client, closing connection' },
+  /** A PROXY protocol header from a peer that is not an allow-listed load balancer. */
+  PROXY_NOT_ALLOWED: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'PROXY header not accepted from this address, closing connection',
+  },
 } as const;
 
 export type SmtpReplyReason = keyof typeof SmtpReplies;

@@ -11,6 +11,7 @@ import {
   ConnectionGate,
   CredentialRates,
   hashSecret,
+  ProxyAllowList,
   type SecretHash,
 } from '@postline/submission/domain';
 import type { CredentialRecord, CredentialStore } from './credential.store';
@@ -32,6 +33,8 @@ export const specSettings: SubmissionFeatureSettings = {
   smtpsPort: 0,
   tlsCertFile: '',
   tlsKeyFile: '',
+  tlsReloadDebounceMs: 1000,
+  proxyAllowedCidrs: '',
   allowInsecureAuth: true,
   maxMessageBytes: 10000,
   maxRecordBytes: 1_000_000,
@@ -155,7 +158,14 @@ export async function startSpecListener(
     maxLineBytes: settings.maxLineBytes,
     verifySecret: opts.verifySecret,
   });
-  const listener = new SubmissionListener('submission', { settings, handlers, supervisor, logger });
+  const listener = new SubmissionListener('submission', {
+    settings,
+    handlers,
+    supervisor,
+    logger,
+    proxyAllowList: ProxyAllowList.parse(settings.proxyAllowedCidrs),
+    tls: undefined,
+  });
   const { port } = await listener.listen(0, '127.0.0.1');
   return {
     port,

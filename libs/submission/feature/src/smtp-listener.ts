@@ -2,11 +2,17 @@
 // is configured, plain for tests) and 465-style implicit TLS (RFC 8314). Each
 // connection the library creates is handed to the session supervisor before its
 // greeting (see supervised-connection.ts for what is tuned and why); sessions
-// are admitted, counted and drained there, across both listeners.
+// are admitted, counted and drained there, across both listeners. A reloaded
+// certificate is installed here for new handshakes; with PROXY on, the listed
+// load balancers must open each connection with a PROXY v1 or v2 header (before TLS
+// on the implicit-TLS port) and the address it carries is the session's.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { ProxyAllowList } from '@postline/submission/domain';
+import { readProxyV2, type ProxyCallback } from './proxy-v2-reader';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { TlsMaterial } from './certificate-reloader';
 import type { SessionSupervisor } from './session-supervisor';
 import type { LibraryConnection } from './supervised-connection';
 import { MAX_AUTH_LINE_BYTES } from './submission-guards';
@@ -20,6 +26,10 @@ import {
 interface LibraryServer {
   connect(socket: Socket, socketOptions: unknown): void;
   connections: Set<LibraryConnection>;
+  /** Whether a PROXY header must come first from this peer (3.21.x; reads options.useProxy). */
+  _expectsProxyHeader(socket: Socket): boolean;
+  /** Reads a v1 PROXY line, then calls back with the connection's options (3.21.x). */
+  _handleProxy(socket: Socket, callback: ProxyCallback): void;
 }
 
 /** How long smtp-server's own close() waits for connections the drain has already ended. */
@@ -30,6 +40,9 @@ export interface ListenerDeps {
   handlers: SubmissionHandlers;
   supervisor: SessionSupervisor;
   logger: Logger;
+  proxyAllowList: ProxyAllowList;
+  /** The certificate at start (readTlsMaterial); none means no STARTTLS and no 465. */
+  tls: TlsMaterial | undefined;
 }
 
 export class SubmissionListener {
@@ -45,6 +58,7 @@ export class SubmissionListener {
       deps.logger.warn({ event: 'smtp_error', listener: kind, err: err.message }, 'SMTP error'),
     );
     this.adoptConnections();
+    this.limitProxyToAllowList();
   }
 
   get address(): AddressInfo | undefined {
@@ -68,9 +82,14 @@ export class SubmissionListener {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** New handshakes (STARTTLS and implicit TLS) use this pair; sessions already secured keep theirs. */
+  updateCertificate(material: TlsMaterial): void {
+    this.server.updateSecureContext({ key: material.key, cert: material.cert });
+  }
+
   private options(): SMTPServerOptions {
     const { settings, handlers, supervisor } = this.deps;
-    const tls = tlsMaterial(settings);
+    const tls = this.deps.tls;
     const implicit = this.kind === 'submissions';
     return {
       name: settings.hostname,
@@ -96,6 +115,8 @@ export class SubmissionListener {
       // sessions are bounded across both listeners by the supervisor.
       maxClients: settings.maxConnections,
       closeTimeout: LIBRARY_CLOSE_TIMEOUT_MS,
+      // Replaced per peer by the CIDR allow-list below; false keeps PROXY off entirely.
+      useProxy: this.deps.proxyAllowList.enabled,
       onConnect: (session, done) => supervisor.onConnect(session, this.kind, done),
       onClose: (session) => supervisor.onClose(session),
       onAuth: (auth, session, done) => void handlers.onAuth(auth, session, done),
@@ -103,6 +124,24 @@ export class SubmissionListener {
       onRcptTo: (address, session, done) => handlers.onRcptTo(address, session, done),
       onData: (stream, session, done) => handlers.onData(stream, session, done),
     } as SMTPServerOptions;
+  }
+
+  /**
+   * smtp-server trusts PROXY headers from all peers or from exact addresses; ours
+   * are CIDRs, so its per-socket check asks the allow-list instead. A listed peer
+   * that does not send a header is refused by the library ("* BAD", close).
+   */
+  private limitProxyToAllowList(): void {
+    const allowList = this.deps.proxyAllowList;
+    if (!allowList.enabled) return;
+    const server = this.server as unknown as LibraryServer;
+    server._expectsProxyHeader = (socket) => allowList.contains(socket.remoteAddress);
+    // The library reads v1 only; a v2 header is read here and anything else goes on to it.
+    const handleV1 = server._handleProxy.bind(server);
+    server._handleProxy = (socket, callback) => {
+      if (!allowList.contains(socket.remoteAddress)) return handleV1(socket, callback);
+      readProxyV2(socket, callback, () => handleV1(socket, callback), this.deps.logger);
+    };
   }
 
   /** Wraps smtp-server's connection factory to hand each connection over before init(). */
@@ -127,9 +166,7 @@ export class SubmissionListener {
   }
 }
 
-function tlsMaterial(
-  settings: SubmissionFeatureSettings,
-): { key: Buffer; cert: Buffer } | undefined {
+export function readTlsMaterial(settings: SubmissionFeatureSettings): TlsMaterial | undefined {
   if (!settings.tlsCertFile || !settings.tlsKeyFile) return undefined;
   return { key: readFileSync(settings.tlsKeyFile), cert: readFileSync(settings.tlsCertFile) };
 }

@@ -16,11 +16,17 @@ import type { MetricsRegistry } from '@postline/platform/metrics';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { AuthFailureLimiter, ConnectionGate, CredentialRates } from '@postline/submission/domain';
+import {
+  AuthFailureLimiter,
+  ConnectionGate,
+  CredentialRates,
+  ProxyAllowList,
+} from '@postline/submission/domain';
+import { CertificateReloader, type TlsMaterial } from './certificate-reloader';
 import { CredentialStore } from './credential.store';
 import { CredentialsController } from './credentials.controller';
 import { MessageAcceptor } from './message-acceptor';
-import { SubmissionListener } from './smtp-listener';
+import { readTlsMaterial, SubmissionListener } from './smtp-listener';
 import { SessionSupervisor } from './session-supervisor';
 import {
   effectiveMessageLimit,
@@ -38,6 +44,7 @@ const LIMITER_SWEEP_MS = 60_000;
 export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly listeners: SubmissionListener[] = [];
   private sweeper: NodeJS.Timeout | undefined;
+  private reloader: CertificateReloader | undefined;
 
   constructor(
     @Inject(SUBMISSION_SETTINGS) private readonly settings: SubmissionFeatureSettings,
@@ -46,17 +53,23 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
     @Inject(SubmissionGuards) private readonly guards: SubmissionGuards,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(READINESS) private readonly readiness: ReadinessRegistry,
+    @Inject(SubmissionMetrics) private readonly metrics: SubmissionMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const s = this.settings;
+    // A malformed CIDR stops the start-up here, with the entry named.
+    const proxyAllowList = ProxyAllowList.parse(s.proxyAllowedCidrs);
+    const tls = readTlsMaterial(s);
     const deps = {
       settings: s,
       handlers: this.handlers,
       supervisor: this.supervisor,
       logger: this.logger,
+      proxyAllowList,
+      tls,
     };
-    const withTls = Boolean(s.tlsCertFile && s.tlsKeyFile);
+    const withTls = Boolean(tls);
     const plan: Array<[SubmissionListener, number]> = [
       [new SubmissionListener('submission', deps), s.smtpPort],
     ];
@@ -70,15 +83,36 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
       const addr = await listener.listen(port, s.listenHost);
       this.listeners.push(listener);
       this.logger.info(
-        { event: 'smtp_listening', listener: listener.kind, port: addr.port, tls: withTls },
+        {
+          event: 'smtp_listening',
+          listener: listener.kind,
+          port: addr.port,
+          tls: withTls,
+          proxy: proxyAllowList.enabled,
+        },
         'SMTP listener open',
       );
     }
+    if (tls) this.watchCertificate(tls);
     this.sweeper = setInterval(() => this.guards.authLimiter.sweep(), LIMITER_SWEEP_MS);
     this.sweeper.unref();
     this.readiness.add('smtp', async () => {
       if (this.listeners.some((l) => !l.address)) throw new Error('SMTP listener not bound');
     });
+  }
+
+  /** New handshakes on both listeners pick up a renewed certificate without a restart. */
+  private watchCertificate(current: TlsMaterial): void {
+    this.reloader = new CertificateReloader({
+      certFile: this.settings.tlsCertFile,
+      keyFile: this.settings.tlsKeyFile,
+      current,
+      debounceMs: this.settings.tlsReloadDebounceMs,
+      apply: (material) => this.listeners.forEach((l) => l.updateCertificate(material)),
+      onResult: (result) => this.metrics.tlsReload(result),
+      logger: this.logger,
+    });
+    this.reloader.start();
   }
 
   /**
@@ -88,6 +122,7 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
    */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
+    this.reloader?.stop();
     const { shutdownGraceMs, acceptTimeoutMs } = this.settings;
     // Keep a second of the grace period for closing the listeners and Kafka.
     const budget = Math.max(0, shutdownGraceMs - 1000);

@@ -12,6 +12,10 @@ export interface SubmissionFeatureSettings {
   smtpsPort: number;
   tlsCertFile: string;
   tlsKeyFile: string;
+  /** Quiet period after a change in the certificate directories before both files are read again. */
+  tlsReloadDebounceMs: number;
+  /** Load balancers (CIDRs) that must send a PROXY v1 or v2 header; empty turns PROXY off. */
+  proxyAllowedCidrs: string;
   /** Tests only: AUTH over an unencrypted connection. */
   allowInsecureAuth: boolean;
   /** Largest message as configured; see effectiveMessageLimit for the one enforced. */

@@ -12,6 +12,7 @@ import {
   type LockScope,
   type SmtpReplyReason,
 } from '@postline/submission/domain';
+import { TLS_RELOAD_RESULTS, type TlsReloadResult } from './certificate-reloader';
 
 export type ListenerKind = 'submission' | 'submissions';
 /** As the chart's PostlineSubmissionAuthFailureSpike alert reads them. */
@@ -33,6 +34,7 @@ export class SubmissionMetrics {
   private readonly bytes: Counter<string>;
   private readonly accept: Histogram<string>;
   private readonly late: Counter<'outcome'>;
+  private readonly tlsReloads: Counter<'result'>;
 
   constructor(
     private readonly metrics: MetricsRegistry,
@@ -52,6 +54,12 @@ export class SubmissionMetrics {
       'Sessions the server ended with 421 after the greeting, by reason',
       ['reason'],
     );
+    this.tlsReloads = metrics.counter(
+      'tls_reloads_total',
+      'Certificate reloads after a change of the certificate files, by result',
+      ['result'],
+    );
+    for (const result of TLS_RELOAD_RESULTS) this.tlsReloads.inc({ result }, 0);
     this.auth = metrics.counter('auth_attempts_total', 'AUTH attempts, by result', ['result']);
     this.lockouts = metrics.counter(
       'auth_lockouts_total',
@@ -98,6 +106,10 @@ export class SubmissionMetrics {
 
   sessionTerminated(reason: CloseReason): void {
     this.terminated.inc({ reason: boundedReason(reason) });
+  }
+
+  tlsReload(result: TlsReloadResult): void {
+    this.tlsReloads.inc({ result });
   }
 
   authAttempt(result: AuthResult): void {

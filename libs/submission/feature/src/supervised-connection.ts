@@ -3,7 +3,8 @@
 // connection (never forked): replies it words itself are rewritten from our
 // catalogue; every command line passes the guard dispatcher (line length)
 // first; the greeting pause is our setting; DATA is watched for a minimum rate;
-// the session has a total time limit; and the session can be ended with a 421
+// the session has a total time limit; a PROXY header from a peer the allow-list
+// does not name ends the session; and the session can be ended with a 421
 // either at once or once the transaction in hand has been answered (shutdown).
 // The library internals used here are listed in LibraryConnection (3.21.x).
 import type { Socket } from 'node:net';
@@ -205,6 +206,10 @@ export class SupervisedConnection {
         if (/^QUIT\s*$/i.test(command.toString('latin1'))) return onCommand(command, callback);
         return this.sendClose(this.pending.reason);
       }
+      // Only an allow-listed balancer's PROXY header is read (before the session, by the
+      // library); from anyone else it is an attempt to choose the client address.
+      if (/^PROXY(\s|$)/i.test(command.toString('latin1')))
+        return this.sendClose('PROXY_NOT_ALLOWED');
       const refusal = this.guards.check({ phase: 'COMMAND', lineBytes: command.length, auth });
       if (!refusal) return onCommand(command, callback);
       if (++conn._unrecognizedCommands >= MAX_BAD_COMMANDS)

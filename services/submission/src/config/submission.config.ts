@@ -45,6 +45,18 @@ export const submissionConfigSchema = {
     default: '',
     doc: 'PEM private key matching POSTLINE_SUBMISSION_TLS_CERT_FILE',
   },
+  POSTLINE_SUBMISSION_TLS_RELOAD_DEBOUNCE_MS: {
+    kind: 'int',
+    min: 10,
+    max: 60000,
+    default: '1000',
+    doc: 'Quiet period after a change in the certificate or key directory before both files are read again and, if valid, used for new TLS handshakes',
+  },
+  POSTLINE_SUBMISSION_PROXY_ALLOWED_CIDRS: {
+    kind: 'string',
+    default: '',
+    doc: 'Comma-separated CIDRs of load balancers that must open each connection with a PROXY protocol v1 or v2 header; empty turns PROXY off',
+  },
   POSTLINE_SUBMISSION_ALLOW_INSECURE_AUTH: {
     kind: 'bool',
     default: 'false',
@@ -195,6 +207,8 @@ export function submissionFeatureSettings(c: SubmissionConfig): SubmissionFeatur
     smtpsPort: c.POSTLINE_SUBMISSION_SMTPS_PORT,
     tlsCertFile: c.POSTLINE_SUBMISSION_TLS_CERT_FILE,
     tlsKeyFile: c.POSTLINE_SUBMISSION_TLS_KEY_FILE,
+    tlsReloadDebounceMs: c.POSTLINE_SUBMISSION_TLS_RELOAD_DEBOUNCE_MS,
+    proxyAllowedCidrs: c.POSTLINE_SUBMISSION_PROXY_ALLOWED_CIDRS,
     allowInsecureAuth: c.POSTLINE_SUBMISSION_ALLOW_INSECURE_AUTH,
     maxMessageBytes: c.POSTLINE_SUBMISSION_MAX_MESSAGE_BYTES,
     maxRecordBytes: c.POSTLINE_SUBMISSION_MAX_RECORD_BYTES,
