@@ -9,8 +9,30 @@ POSTLINE_CAMPAIGN_DEFAULT_POOL: {{ $cfg.defaultPool | quote }}
 {{- with .root.Values.tracking.baseUrl }}
 POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 {{- end }}
+{{- if .root.Values.tracking.signingSecret.existingSecret }}
+POSTLINE_CAMPAIGN_SIGNING_SECRET_FILE: {{ printf "%s/campaign-signing/%s" (include "postline.secretsDir" .) .root.Values.tracking.signingSecret.key | quote }}
+{{- end }}
 {{- end -}}
 {{- define "postline.campaign.checksums" -}}{{- end -}}
 {{- define "postline.campaign.ports" -}}{{- end -}}
-{{- define "postline.campaign.volumes" -}}{{- end -}}
-{{- define "postline.campaign.volumeMounts" -}}{{- end -}}
+{{/* The key render signs click and open tokens with: campaign verifies them with the same Secret. */}}
+{{- define "postline.campaign.volumes" -}}
+{{- with .root.Values.tracking.signingSecret }}
+{{- if .existingSecret }}
+- name: campaign-signing
+  secret:
+    secretName: {{ .existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .key }}
+        path: {{ .key }}
+{{- end }}
+{{- end }}
+{{- end -}}
+{{- define "postline.campaign.volumeMounts" -}}
+{{- if .root.Values.tracking.signingSecret.existingSecret }}
+- name: campaign-signing
+  mountPath: {{ include "postline.secretsDir" . }}/campaign-signing
+  readOnly: true
+{{- end }}
+{{- end -}}
