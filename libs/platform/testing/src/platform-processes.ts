@@ -1,6 +1,7 @@
 // Starts the whole pipeline — list, render, mta, campaign, submission — as
 // separate processes on free loopback ports, wired to each other and to the
 // local infrastructure, with every mail routed to the Mailpit sink.
+import { randomUUID } from 'node:crypto';
 import { infra } from './local-infra';
 import { startService, type ServiceName, type ServiceProcess } from './service-process';
 
@@ -19,6 +20,7 @@ export async function startPlatform(
     ...extraEnv,
   };
   const started: ServiceProcess[] = [];
+  const run = randomUUID().slice(0, 8);
   const launch = async (name: ServiceName, env: Record<string, string> = {}) => {
     const proc = await startService(name, { ...common, ...env });
     started.push(proc);
@@ -29,7 +31,14 @@ export async function startPlatform(
   const first = await Promise.allSettled([
     launch('list'),
     launch('render'),
-    launch('mta', { POSTLINE_MTA_ROUTES: `*=${infra.smtpSink}` }),
+    // A group of its own that starts at the end of mail.outbound: the history other scenarios left
+    // (thousands of records after a load scenario) is not this pipeline's mail.
+    launch('mta', {
+      POSTLINE_MTA_ROUTES: `*=${infra.smtpSink}`,
+      POSTLINE_MTA_CONSUMER_GROUP: `postline-mta-pipeline-${run}`,
+      POSTLINE_MTA_RETRY_CONSUMER_GROUP: `postline-mta-pipeline-${run}-retry`,
+      POSTLINE_MTA_NEW_GROUP_START: 'latest',
+    }),
     launch('submission'),
   ]);
   const failed = first.find((r): r is PromiseRejectedResult => r.status === 'rejected');
