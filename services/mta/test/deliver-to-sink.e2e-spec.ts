@@ -24,9 +24,12 @@ const DELIVERED = events.DeliveryEventType.DELIVERY_EVENT_TYPE_DELIVERED;
 describe('mta delivers to the SMTP sink', () => {
   const domain = runDomain();
   const token = `mta-e2e-${randomUUID()}`;
-  const messages = Array.from({ length: N }, (_, i) =>
-    outboundMessage(domain, `user${i}@${domain}`, `${token} #${i}`),
-  );
+  // Campaign mail: the campaign and subscriber ids must travel into every event.
+  const messages = Array.from({ length: N }, (_, i) => ({
+    ...outboundMessage(domain, `user${i}@${domain}`, `${token} #${i}`),
+    campaignId: 'c-e2e',
+    subscriberId: `s-e2e-${i}`,
+  }));
   // Produced after the N on the same partition: once it is handled and committed, any
   // re-handling of the N (a redelivered batch) would already have happened.
   const sentinel = outboundMessage(domain, `sentinel@${domain}`, 'sentinel');
