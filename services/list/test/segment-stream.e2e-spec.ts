@@ -3,7 +3,7 @@
 // inactive(...) helper; each stream yields exactly the matching recipients
 // (subscribed, active, unsuppressed) in ascending subscriber id order across
 // many pages, resumes from any cursor, and counts the same. Two services run
-// on the same data, one per join strategy (merge, which FerretDB gets by
+// on the same data, one per join strategy (scan, which FerretDB gets by
 // default, and lookup, MongoDB's), and must agree. Bad expressions are refused
 // with the position of the mistake.
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
@@ -66,7 +66,7 @@ function rows(tenantId: string, listId: string, indexes: number[]): Message[] {
 describe('Segments streamed over gRPC', () => {
   const tenantId = uniqueTenant('segment');
   const dbName = uniqueDatabase('segment');
-  let merge: ServiceProcess;
+  let scan: ServiceProcess;
   let lookup: ServiceProcess;
   let db: ListDatabase;
   let api: ListApi;
@@ -91,13 +91,13 @@ describe('Segments streamed over gRPC', () => {
 
   beforeAll(async () => {
     const env = { POSTLINE_LIST_STREAM_PAGE_SIZE: String(PAGE_SIZE) };
-    [merge, lookup, db] = await Promise.all([
+    [scan, lookup, db] = await Promise.all([
       startListService(dbName, env),
       startListService(dbName, { ...env, POSTLINE_LIST_STREAM_JOIN: 'lookup' }),
       ListDatabase.open(dbName),
     ]);
-    clients = [listClient(merge), listClient(lookup)];
-    api = new ListApi(merge.httpUrl, tenantId);
+    clients = [listClient(scan), listClient(lookup)];
+    api = new ListApi(scan.httpUrl, tenantId);
     [listId, customersId] = [await api.createList('Newsletter'), await api.createList('Customers')];
     const all = Array.from({ length: N }, (_, i) => i);
     expect(await upsert(clients[0], rows(tenantId, listId, all))).toMatchObject({
@@ -147,7 +147,7 @@ describe('Segments streamed over gRPC', () => {
   });
   afterAll(async () => {
     for (const c of clients ?? []) c.close();
-    await Promise.all([merge?.stop(), lookup?.stop()]);
+    await Promise.all([scan?.stop(), lookup?.stop()]);
     await db?.dropAndClose();
   });
 

@@ -76,11 +76,8 @@ export class MembershipRepository {
     }
   }
 
-  /**
-   * A cursor over the subscribed members of a list in ascending subscriberId
-   * order, strictly after `after`: one query for a whole stream.
-   */
-  sortedSubscribed(
+  /** The subscribed members' ids of a list above `after`, in no particular order (no sort on the server). */
+  subscribedIds(
     tenantId: string,
     listId: Types.ObjectId,
     opts: { after?: Types.ObjectId; batchSize: number },
@@ -93,7 +90,6 @@ export class MembershipRepository {
     };
     return this.models.memberships.collection
       .find<{ subscriberId: Types.ObjectId }>(filter, { projection: { _id: 0, subscriberId: 1 } })
-      .sort({ subscriberId: 1 })
       .batchSize(opts.batchSize);
   }
 

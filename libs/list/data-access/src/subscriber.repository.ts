@@ -55,20 +55,21 @@ export class SubscriberRepository {
 
   /**
    * A cursor over the tenant's subscribers matching `filter`, in ascending _id
-   * order, strictly after `after`: one query however many documents follow.
+   * order (unless `unsorted`), strictly after `after`: one query however many
+   * documents follow.
    */
   sortedMatching<T extends { _id: Types.ObjectId }>(
     tenantId: string,
     filter: Record<string, unknown>,
-    opts: { after?: Types.ObjectId; idsOnly?: boolean; batchSize: number },
+    opts: { after?: Types.ObjectId; idsOnly?: boolean; batchSize: number; unsorted?: boolean },
   ): mongo.FindCursor<T> {
     const query = {
       $and: [{ tenantId }, filter, ...(opts.after ? [{ _id: { $gt: opts.after } }] : [])],
     };
-    return this.models.subscribers.collection
+    const cursor = this.models.subscribers.collection
       .find<T>(query, { projection: opts.idsOnly ? { _id: 1 } : VIEW })
-      .sort({ _id: 1 })
       .batchSize(opts.batchSize);
+    return opts.unsorted ? cursor : cursor.sort({ _id: 1 });
   }
 
   /** The subscribers among `ids` that match `filter` (view fields, or ids only). */

@@ -12,8 +12,8 @@ export interface ListFeatureOptions {
   softBounceLimit: number;
   /** HMAC key of unsubscribe tokens; the same value render signs with. */
   signingSecret: string;
-  /** How recipient streams join members and subscribers; auto: merge on FerretDB, lookup on MongoDB. */
-  streamJoin: 'auto' | 'merge' | 'lookup';
+  /** How recipient streams join members and subscribers; auto: scan on FerretDB, lookup on MongoDB. */
+  streamJoin: 'auto' | 'scan' | 'lookup';
   /** CSV import: rows per write chunk. */
   importChunkRows: number;
   /** CSV import: chunks written at the same time. */

@@ -34,11 +34,11 @@ export class RecipientsService {
     @Inject(LIST_FEATURE_OPTIONS) private readonly options: Pick<ListFeatureOptions, 'streamJoin'>,
   ) {}
 
-  /** The join in use: the configured one, or by server (merge on FerretDB, lookup on MongoDB). */
+  /** The join in use: the configured one, or by server (scan on FerretDB, lookup on MongoDB). */
   get strategy(): JoinStrategy {
     const configured = this.options.streamJoin;
     if (configured !== 'auto') return configured;
-    return this.store.server === 'ferretdb' ? 'merge' : 'lookup';
+    return this.store.server === 'ferretdb' ? 'scan' : 'lookup';
   }
 
   /** Pages of recipients strictly after `after`; a page may be empty when all its members are left out. */

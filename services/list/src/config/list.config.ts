@@ -64,9 +64,9 @@ export const listConfigSchema = {
   },
   POSTLINE_LIST_STREAM_JOIN: {
     kind: 'enum',
-    values: ['auto', 'merge', 'lookup'] as const,
+    values: ['auto', 'scan', 'lookup'] as const,
     default: 'auto',
-    doc: 'how recipient streams join list members with subscribers: lookup (a page of members, then their subscribers by _id; for MongoDB), merge (sorted cursors walked side by side, one query each; for FerretDB, which serves no $in from an index), or auto (merge on FerretDB, lookup on MongoDB)',
+    doc: "how recipient streams join list members with subscribers: lookup (a page of members, then their subscribers by _id; for MongoDB), scan (one cursor over the tenant's matching subscribers in _id order, checked against the members read once into compact id sets; for FerretDB, which serves no $in from an index and sorts in its own memory), or auto (scan on FerretDB, lookup on MongoDB)",
   },
   POSTLINE_LIST_IMPORT_CHUNK_ROWS: {
     kind: 'int',

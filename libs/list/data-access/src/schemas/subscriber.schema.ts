@@ -52,5 +52,5 @@ export const SubscriberSchema = new Schema<SubscriberDoc>(
 );
 // One subscriber per address and tenant: what makes creation idempotent without transactions.
 SubscriberSchema.index({ tenantId: 1, email: 1 }, { unique: true });
-// Walking a tenant's subscribers in _id order (segment streams joined by merge).
+// Walking a tenant's subscribers in _id order (recipient streams joined by scan).
 SubscriberSchema.index({ tenantId: 1, _id: 1 });

@@ -131,11 +131,7 @@ export function resolveMapping(
   const header = rawHeader.map((h) => h.trim());
   const find = (column: string): number => header.indexOf(column.trim());
   const findLoose = (name: string): number => header.findIndex((h) => h.toLowerCase() === name);
-  const missing = (what: string, column: string): MappingProblem => ({
-    ok: false,
-    code: ListErrorCode.MissingColumn,
-    message: `the header has no ${what} column ${JSON.stringify(column)} (columns: ${describeHeader(header)})`,
-  });
+  const missing = (what: string, column: string) => missingColumn(header, what, column);
 
   const emailIndex = mapping.email !== undefined ? find(mapping.email) : findLoose('email');
   if (emailIndex < 0) return missing('email', mapping.email ?? 'email');
@@ -154,31 +150,8 @@ export function resolveMapping(
   const own = twice(nameIndex >= 0 ? [emailIndex, nameIndex] : [emailIndex]);
   if (own) return own;
 
-  const attributes: MappedAttribute[] = [];
-  if (mapping.attributes) {
-    for (const [key, spec] of Object.entries(mapping.attributes)) {
-      const column = typeof spec === 'string' ? spec : spec.column;
-      const index = find(column);
-      if (index < 0) return missing(`attribute (${key})`, column);
-      attributes.push({
-        key,
-        column,
-        index,
-        type: typeof spec === 'string' ? 'string' : (spec.type ?? 'string'),
-      });
-    }
-  } else if (mapping.email === undefined && mapping.name === undefined) {
-    // Default mapping: every other column is an attribute of its own name.
-    for (let index = 0; index < header.length; index++) {
-      if (index === emailIndex || index === nameIndex) continue;
-      const problem = attributeKeyProblem(header[index]);
-      if (problem)
-        return invalid(
-          `column ${JSON.stringify(header[index])} cannot be an attribute key (${problem}); send a mapping that names the columns to import`,
-        );
-      attributes.push({ key: header[index], column: header[index], index, type: 'string' });
-    }
-  }
+  const attributes = mappedAttributes(mapping, header, [emailIndex, nameIndex]);
+  if (!Array.isArray(attributes)) return attributes;
   const ambiguous = twice(attributes.map((a) => a.index));
   if (ambiguous) return ambiguous;
   return {
@@ -189,6 +162,45 @@ export function resolveMapping(
       ...(nameIndex >= 0 ? { name: { column: header[nameIndex], index: nameIndex } } : {}),
       attributes,
     },
+  };
+}
+
+/** The attribute columns: as mapped, or by default every column but email and name. */
+function mappedAttributes(
+  mapping: ImportMapping,
+  header: string[],
+  own: number[],
+): MappedAttribute[] | MappingProblem {
+  const attributes: MappedAttribute[] = [];
+  if (mapping.attributes) {
+    for (const [key, spec] of Object.entries(mapping.attributes)) {
+      const column = typeof spec === 'string' ? spec : spec.column;
+      const index = header.indexOf(column.trim());
+      if (index < 0) return missingColumn(header, `attribute (${key})`, column);
+      const type = typeof spec === 'string' ? 'string' : (spec.type ?? 'string');
+      attributes.push({ key, column, index, type });
+    }
+    return attributes;
+  }
+  // A mapping that names email or name imports only what it names.
+  if (mapping.email !== undefined || mapping.name !== undefined) return attributes;
+  for (let index = 0; index < header.length; index++) {
+    if (own.includes(index)) continue;
+    const problem = attributeKeyProblem(header[index]);
+    if (problem)
+      return invalid(
+        `column ${JSON.stringify(header[index])} cannot be an attribute key (${problem}); send a mapping that names the columns to import`,
+      );
+    attributes.push({ key: header[index], column: header[index], index, type: 'string' });
+  }
+  return attributes;
+}
+
+function missingColumn(header: string[], what: string, column: string): MappingProblem {
+  return {
+    ok: false,
+    code: ListErrorCode.MissingColumn,
+    message: `the header has no ${what} column ${JSON.stringify(column)} (columns: ${describeHeader(header)})`,
   };
 }
 

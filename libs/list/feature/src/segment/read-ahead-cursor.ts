@@ -1,7 +1,6 @@
-// A sorted stream of documents (a MongoDB cursor in key order) that can be
-// merged with others: look at the head, skip ahead to a key, take the head.
-// It reads ahead in the background, up to a bound, so that several cursors of
-// one merge and the gRPC writes they feed overlap instead of taking turns.
+// A MongoDB cursor that reads ahead in the background, up to a bound, so that
+// the server's reads and the gRPC writes they feed overlap instead of taking
+// turns (the driver asks for the next batch only once the last one is used up).
 
 /** What a MongoDB cursor offers: the next document (null at the end), and close. */
 export interface DocumentSource<T> {
@@ -9,7 +8,7 @@ export interface DocumentSource<T> {
   close(): Promise<void>;
 }
 
-export class SortedCursor<T> {
+export class ReadAheadCursor<T> {
   private readonly queue: T[] = [];
   private done = false;
   private failure: { error: unknown } | undefined;
@@ -19,7 +18,6 @@ export class SortedCursor<T> {
 
   constructor(
     private readonly source: DocumentSource<T>,
-    private readonly key: (item: T) => string,
     private readonly readAhead: number,
   ) {}
 
@@ -39,25 +37,6 @@ export class SortedCursor<T> {
     const item = await this.head();
     if (item !== undefined) this.queue.shift();
     return item;
-  }
-
-  /** Drops items whose key is below `key`; returns the new head (its key is >= key) or undefined. */
-  async advanceTo(key: string): Promise<T | undefined> {
-    for (let item = await this.head(); item !== undefined; item = await this.head()) {
-      if (this.key(item) >= key) return item;
-      this.queue.shift();
-    }
-    return undefined;
-  }
-
-  /** True when the head has exactly this key (the item is left in place). */
-  async has(key: string): Promise<boolean> {
-    const item = await this.advanceTo(key);
-    return item !== undefined && this.key(item) === key;
-  }
-
-  keyOf(item: T): string {
-    return this.key(item);
   }
 
   async close(): Promise<void> {

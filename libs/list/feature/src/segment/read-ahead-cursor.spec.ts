@@ -1,4 +1,4 @@
-import { SortedCursor, type DocumentSource } from './sorted-cursor';
+import { ReadAheadCursor, type DocumentSource } from './read-ahead-cursor';
 
 /** A source of the given keys that counts how far it was read and whether it was closed. */
 function source(keys: string[], failAt?: number) {
@@ -17,25 +17,16 @@ function source(keys: string[], failAt?: number) {
 
 const cursor = (keys: string[], readAhead = 2, failAt?: number) => {
   const { src, state } = source(keys, failAt);
-  return { c: new SortedCursor(src, (d) => d.k, readAhead), state };
+  return { c: new ReadAheadCursor(src, readAhead), state };
 };
 
-describe('SortedCursor', () => {
+describe('ReadAheadCursor', () => {
   it('gives the head, takes it, and ends with undefined', async () => {
     const { c } = cursor(['a', 'b']);
     expect(await c.head()).toEqual({ k: 'a' });
     expect(await c.take()).toEqual({ k: 'a' });
     expect(await c.take()).toEqual({ k: 'b' });
     expect(await c.head()).toBeUndefined();
-  });
-
-  it('skips to the first key at or above a key, and tells whether that key is there', async () => {
-    const { c } = cursor(['a', 'c', 'e', 'g'], 1);
-    expect(await c.advanceTo('b')).toEqual({ k: 'c' });
-    expect(await c.has('e')).toBe(true);
-    expect(await c.has('f')).toBe(false);
-    expect(await c.head()).toEqual({ k: 'g' });
-    expect(await c.advanceTo('z')).toBeUndefined();
   });
 
   it('reads no further ahead than its bound', async () => {
