@@ -84,6 +84,7 @@ export class OutboundDeliveryService
   private forwarder?: RetryForwarder;
   private readonly gauges: QueueGauges;
   private readonly signer?: DkimSigner | DkimSignerPool;
+  private readonly batcher: ProduceBatcher;
 
   constructor(
     @Inject(MTA_OPTIONS) private readonly opts: MtaFeatureOptions,
@@ -100,7 +101,8 @@ export class OutboundDeliveryService
           : new DkimSigner({ keys: opts.dkimKeys });
     }
     this.dispatcher = new SmtpDispatcher(opts.smtp);
-    const batcher = new ProduceBatcher(kafka.producer, { lingerMs: 5, maxRecords: 500 });
+    // One batcher for every record the mta writes (events, retries, overflow), so they share produce calls.
+    this.batcher = new ProduceBatcher(kafka.producer, { lingerMs: 5, maxRecords: 500 });
     this.engine = new DeliveryEngine({
       maxInflight: opts.maxInflightDeliveries,
       resolver: new NextHopResolver({
@@ -111,11 +113,8 @@ export class OutboundDeliveryService
       policies: () => this.policies,
       budgets: new BudgetRegistry({ now: Date.now }),
       dispatcher: this.dispatcher,
-      signer:
-        opts.dkimKeys && opts.dkimKeys.size > 0
-          ? new DkimSigner({ keys: opts.dkimKeys })
-          : undefined,
-      batcher,
+      signer: this.signer,
+      batcher: this.batcher,
       sourcePools: opts.sourcePools,
       tiers: opts.retryTiers,
       maxQueuedPerSlowKey: opts.maxQueuedPerSlowDestination,
@@ -155,7 +154,7 @@ export class OutboundDeliveryService
       groupId: this.opts.consumerGroup,
       logger: this.logger,
       engine: this.engine,
-      batcher: new ProduceBatcher(this.kafka.producer, { lingerMs: 5, maxRecords: 500 }),
+      batcher: this.batcher,
       metrics: this.metrics,
       maxBufferedBytesPerPartition: this.opts.maxBufferedBytesPerPartition,
       commitIntervalMs: this.opts.commitIntervalMs,
