@@ -2,19 +2,14 @@
 // policy's schedule until its bounce-after age, then bounces as expired
 // (550 5.4.7, category expired, not a hard bounce) with the last reply kept.
 import { events } from '@postline/contracts';
-import { ScriptedSmtpPeer } from '@postline/mta/testing';
-import type { Kafka } from 'kafkajs';
 import {
-  EventTap,
-  kafkaClient,
   outboundMessage,
   policyFile,
   produceOutbound,
   runDomain,
-  startCatchAllPeer,
-  startMta,
+  startPeerScenario,
   waitForCommitted,
-  type RunningMta,
+  type PeerScenario,
 } from './support/mta-e2e';
 
 const { DELIVERY_EVENT_TYPE_DEFERRED: DEFERRED, DELIVERY_EVENT_TYPE_BOUNCED: BOUNCED } =
@@ -27,33 +22,28 @@ describe('mta bounces a message that is still deferred at bounce-after', () => {
     ...outboundMessage(domain, `full@${domain}`, 'expiry'),
     firstAttemptAt: undefined,
   };
-  let catchAll: ScriptedSmtpPeer;
-  let peer: ScriptedSmtpPeer;
-  let mta: RunningMta;
-  let kafka: Kafka;
-  let tap: EventTap;
+  let scenario: PeerScenario;
 
   beforeAll(async () => {
-    catchAll = await startCatchAllPeer();
-    peer = await ScriptedSmtpPeer.start({
-      name: `mx.${domain}`,
-      rcptTo: () => '452 4.2.2 Mailbox full',
-    });
-    mta = await startMta(`*=127.0.0.1:${catchAll.port},${domain}=127.0.0.1:${peer.port}`, {
-      POSTLINE_MTA_RETRY_TIERS: '1s',
-      POSTLINE_MTA_POLICY_FILE: policyFile('defaults:\n  retrySchedule: [1s]\n  bounceAfter: 5s\n'),
-    });
-    kafka = kafkaClient();
-    tap = await EventTap.start(kafka, new Set([message.messageId]));
+    scenario = await startPeerScenario(
+      domain,
+      {
+        rcptTo: () => '452 4.2.2 Mailbox full',
+      },
+      new Set([message.messageId]),
+      {
+        POSTLINE_MTA_RETRY_TIERS: '1s',
+        POSTLINE_MTA_POLICY_FILE: policyFile(
+          'defaults:\n  retrySchedule: [1s]\n  bounceAfter: 5s\n',
+        ),
+      },
+    );
   });
 
-  afterAll(async () => {
-    await tap?.stop();
-    await mta?.service.stop();
-    await Promise.all([catchAll?.close(), peer?.close()]);
-  });
+  afterAll(() => scenario?.stop());
 
   it('retries every second and bounces as expired after 5 s', async () => {
+    const { kafka, tap, mta, peer } = scenario;
     const positions = await produceOutbound(kafka, [message]);
     const bounce = await tap.waitFor(
       (all) => all.find((e) => e.type === BOUNCED),

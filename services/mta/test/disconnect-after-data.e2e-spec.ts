@@ -3,18 +3,13 @@
 // so the attempt is deferred (451 4.4.2), retried, and delivered; the receiver
 // may then hold it twice, which at-least-once delivery accepts and counts.
 import { events } from '@postline/contracts';
-import { ScriptedSmtpPeer } from '@postline/mta/testing';
-import type { Kafka } from 'kafkajs';
 import {
-  EventTap,
-  kafkaClient,
   outboundMessage,
   policyFile,
   produceOutbound,
   runDomain,
-  startCatchAllPeer,
-  startMta,
-  type RunningMta,
+  startPeerScenario,
+  type PeerScenario,
 } from './support/mta-e2e';
 
 const { DELIVERY_EVENT_TYPE_DEFERRED: DEFERRED, DELIVERY_EVENT_TYPE_DELIVERED: DELIVERED } =
@@ -23,34 +18,27 @@ const { DELIVERY_EVENT_TYPE_DEFERRED: DEFERRED, DELIVERY_EVENT_TYPE_DELIVERED: D
 describe('mta defers a message when the receiver drops the connection after DATA', () => {
   const domain = runDomain();
   const message = outboundMessage(domain, `drop@${domain}`, 'disconnect-after-data');
-  let catchAll: ScriptedSmtpPeer;
-  let peer: ScriptedSmtpPeer;
-  let mta: RunningMta;
-  let kafka: Kafka;
-  let tap: EventTap;
   let seen = 0;
+  let scenario: PeerScenario;
 
   beforeAll(async () => {
-    catchAll = await startCatchAllPeer();
-    peer = await ScriptedSmtpPeer.start({
-      name: `mx.${domain}`,
-      data: () => (seen++ === 0 ? 'disconnect' : '250 2.0.0 Ok'),
-    });
-    mta = await startMta(`*=127.0.0.1:${catchAll.port},${domain}=127.0.0.1:${peer.port}`, {
-      POSTLINE_MTA_RETRY_TIERS: '1s',
-      POSTLINE_MTA_POLICY_FILE: policyFile('defaults:\n  retrySchedule: [1s]\n'),
-    });
-    kafka = kafkaClient();
-    tap = await EventTap.start(kafka, new Set([message.messageId]));
+    scenario = await startPeerScenario(
+      domain,
+      {
+        data: () => (seen++ === 0 ? 'disconnect' : '250 2.0.0 Ok'),
+      },
+      new Set([message.messageId]),
+      {
+        POSTLINE_MTA_RETRY_TIERS: '1s',
+        POSTLINE_MTA_POLICY_FILE: policyFile('defaults:\n  retrySchedule: [1s]\n'),
+      },
+    );
   });
 
-  afterAll(async () => {
-    await tap?.stop();
-    await mta?.service.stop();
-    await Promise.all([catchAll?.close(), peer?.close()]);
-  });
+  afterAll(() => scenario?.stop());
 
   it('reports 451 4.4.2 deferred, then delivers on a new connection', async () => {
+    const { kafka, tap, peer } = scenario;
     await produceOutbound(kafka, [message]);
     await tap.waitFor((all) => all.find((e) => e.type === DELIVERED), 'DELIVERED after the drop');
     expect(tap.events.map((e) => [e.type, e.attempt])).toEqual([

@@ -2,19 +2,14 @@
 // The message becomes a BOUNCED event carrying that reply, is not retried, and
 // nothing is delivered anywhere.
 import { events } from '@postline/contracts';
-import { ScriptedSmtpPeer } from '@postline/mta/testing';
 import { MailpitClient } from '@postline/platform/testing';
-import type { Kafka } from 'kafkajs';
 import {
-  EventTap,
-  kafkaClient,
   outboundMessage,
   produceOutbound,
   runDomain,
-  startCatchAllPeer,
-  startMta,
+  startPeerScenario,
   waitForCommitted,
-  type RunningMta,
+  type PeerScenario,
 } from './support/mta-e2e';
 
 const BOUNCED = events.DeliveryEventType.DELIVERY_EVENT_TYPE_BOUNCED;
@@ -23,30 +18,22 @@ describe('mta reports a permanent refusal', () => {
   const domain = runDomain();
   const recipient = `nobody@${domain}`;
   const message = outboundMessage(domain, recipient, 'perm-fail');
-  let catchAll: ScriptedSmtpPeer;
-  let refusingPeer: ScriptedSmtpPeer;
-  let mta: RunningMta;
-  let kafka: Kafka;
-  let tap: EventTap;
+  let scenario: PeerScenario;
 
   beforeAll(async () => {
-    catchAll = await startCatchAllPeer();
-    refusingPeer = await ScriptedSmtpPeer.start({
-      name: `mx.${domain}`,
-      rcptTo: (to) => `550 5.1.1 <${to}>: Recipient address rejected: User unknown`,
-    });
-    mta = await startMta(`*=127.0.0.1:${catchAll.port},${domain}=127.0.0.1:${refusingPeer.port}`);
-    kafka = kafkaClient();
-    tap = await EventTap.start(kafka, new Set([message.messageId]));
+    scenario = await startPeerScenario(
+      domain,
+      {
+        rcptTo: (to) => `550 5.1.1 <${to}>: Recipient address rejected: User unknown`,
+      },
+      new Set([message.messageId]),
+    );
   });
 
-  afterAll(async () => {
-    await tap?.stop();
-    await mta?.service.stop();
-    await Promise.all([catchAll?.close(), refusingPeer?.close()]);
-  });
+  afterAll(() => scenario?.stop());
 
   it('emits BOUNCED with 550 5.1.1 and delivers nothing', async () => {
+    const { kafka, tap, mta, peer: refusingPeer } = scenario;
     const positions = await produceOutbound(kafka, [message]);
 
     const bounce = await tap.waitFor(

@@ -3,19 +3,14 @@
 // attempt time; the message waits in the 1s retry tier topic, the forwarder
 // puts it back on mail.outbound when due, and attempt 2 yields DELIVERED.
 import { events } from '@postline/contracts';
-import { ScriptedSmtpPeer } from '@postline/mta/testing';
-import type { Kafka } from 'kafkajs';
 import {
-  EventTap,
-  kafkaClient,
   outboundMessage,
   policyFile,
   produceOutbound,
   runDomain,
-  startCatchAllPeer,
-  startMta,
+  startPeerScenario,
   waitForCommitted,
-  type RunningMta,
+  type PeerScenario,
 } from './support/mta-e2e';
 
 const { DELIVERY_EVENT_TYPE_DEFERRED: DEFERRED, DELIVERY_EVENT_TYPE_DELIVERED: DELIVERED } =
@@ -25,35 +20,30 @@ describe('mta retries a temporary failure through a retry topic', () => {
   const domain = runDomain();
   const recipient = `later@${domain}`;
   const message = outboundMessage(domain, recipient, 'temp-fail');
-  let catchAll: ScriptedSmtpPeer;
-  let peer: ScriptedSmtpPeer;
-  let mta: RunningMta;
-  let kafka: Kafka;
-  let tap: EventTap;
   let answered = 0;
+  let scenario: PeerScenario;
 
   beforeAll(async () => {
-    catchAll = await startCatchAllPeer();
-    peer = await ScriptedSmtpPeer.start({
-      name: `mx.${domain}`,
-      data: () =>
-        answered++ === 0 ? '451 4.7.1 Greylisted, try again later' : '250 2.0.0 Ok: queued as X1',
-    });
-    mta = await startMta(`*=127.0.0.1:${catchAll.port},${domain}=127.0.0.1:${peer.port}`, {
-      POSTLINE_MTA_RETRY_TIERS: '1s',
-      POSTLINE_MTA_POLICY_FILE: policyFile('defaults:\n  retrySchedule: [1s]\n  bounceAfter: 1h\n'),
-    });
-    kafka = kafkaClient();
-    tap = await EventTap.start(kafka, new Set([message.messageId]));
+    scenario = await startPeerScenario(
+      domain,
+      {
+        data: () =>
+          answered++ === 0 ? '451 4.7.1 Greylisted, try again later' : '250 2.0.0 Ok: queued as X1',
+      },
+      new Set([message.messageId]),
+      {
+        POSTLINE_MTA_RETRY_TIERS: '1s',
+        POSTLINE_MTA_POLICY_FILE: policyFile(
+          'defaults:\n  retrySchedule: [1s]\n  bounceAfter: 1h\n',
+        ),
+      },
+    );
   });
 
-  afterAll(async () => {
-    await tap?.stop();
-    await mta?.service.stop();
-    await Promise.all([catchAll?.close(), peer?.close()]);
-  });
+  afterAll(() => scenario?.stop());
 
   it('defers with the reply and next attempt time, then delivers on attempt 2', async () => {
+    const { kafka, tap, mta, peer } = scenario;
     const positions = await produceOutbound(kafka, [message]);
     const delivered = await tap.waitFor(
       (seen) => seen.find((e) => e.type === DELIVERED),

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { events } from '@postline/contracts';
-import { ScriptedSmtpPeer } from '@postline/mta/testing';
+import { ScriptedSmtpPeer, type PeerScript } from '@postline/mta/testing';
 import { Topics, createKafka, encodePayload } from '@postline/platform/kafka';
 import { createLogger } from '@postline/platform/logging';
 import {
@@ -219,5 +219,50 @@ export class EventTap {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+  }
+}
+
+/** A running single-destination scenario: its scripted MX, the catch-all, the mta and an event tap. */
+export interface PeerScenario {
+  peer: ScriptedSmtpPeer;
+  mta: RunningMta;
+  kafka: Kafka;
+  tap: EventTap;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the setup most scenarios share: a scripted peer as the MX of `domain`,
+ * the catch-all for every other domain, an mta routed to them with `env`, and a
+ * tap on mail.events.v1 for `messageIds`. `stop` tears it all down (safe after a
+ * partial start, since each piece is stopped only if it started).
+ */
+export async function startPeerScenario(
+  domain: string,
+  script: PeerScript,
+  messageIds: ReadonlySet<string>,
+  env: Record<string, string> = {},
+): Promise<PeerScenario> {
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const piece of started.splice(0).reverse()) await piece.stop();
+  };
+  try {
+    const catchAll = await startCatchAllPeer();
+    started.push({ stop: () => catchAll.close() });
+    const peer = await ScriptedSmtpPeer.start({ name: `mx.${domain}`, ...script });
+    started.push({ stop: () => peer.close() });
+    const mta = await startMta(
+      `*=127.0.0.1:${catchAll.port},${domain}=127.0.0.1:${peer.port}`,
+      env,
+    );
+    started.push({ stop: async () => void (await mta.service.stop()) });
+    const kafka = kafkaClient();
+    const tap = await EventTap.start(kafka, messageIds);
+    started.push(tap);
+    return { peer, mta, kafka, tap, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
   }
 }
