@@ -46,6 +46,16 @@ POSTLINE_MTA_DNS_CACHE_SECONDS: {{ int64 $cfg.dnsCacheSeconds | quote }}
 POSTLINE_MTA_MAX_BUFFERED_MB_PER_PARTITION: {{ int64 $cfg.maxBufferedMbPerPartition | quote }}
 POSTLINE_MTA_COMMIT_INTERVAL_MS: {{ int64 $cfg.commitIntervalMs | quote }}
 POSTLINE_MTA_DRAIN_TIMEOUT_MS: {{ int64 $cfg.drainTimeoutMs | quote }}
+POSTLINE_MTA_DKIM_WORKERS: {{ int64 $cfg.dkimWorkers | quote }}
+POSTLINE_MTA_CONTROL_SYNC_MS: {{ int64 $cfg.controlSyncMs | quote }}
+POSTLINE_MTA_MAX_QUEUED_PER_SLOW_DESTINATION: {{ int64 $cfg.maxQueuedPerSlowDestination | quote }}
+{{- with .root.Values.mta.sourcePools }}
+{{- $pools := list }}
+{{- range $name, $addresses := . }}
+{{- $pools = append $pools (printf "%s=%s" $name (join "," $addresses)) }}
+{{- end }}
+POSTLINE_MTA_SOURCE_POOLS: {{ join ";" $pools | quote }}
+{{- end }}
 {{- if .root.Values.mta.policies }}
 POSTLINE_MTA_POLICY_FILE: {{ printf "%s/policies.yaml" (include "postline.mta.policiesDir" .) | quote }}
 {{- end }}
