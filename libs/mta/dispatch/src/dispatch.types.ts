@@ -8,6 +8,10 @@ export interface SmtpEnvelope {
   /** RFC 5321 reverse-path; empty for the null sender. */
   mailFrom: string;
   rcptTo: string[];
+  /** The message needs SMTPUTF8 (RFC 6531); it is never downgraded. */
+  smtpUtf8?: boolean;
+  /** The body holds 8-bit data: announce BODY=8BITMIME when the peer offers it (RFC 6152). */
+  eightBitMime?: boolean;
 }
 
 /** A receiving server's reply (or one we synthesise for a failure without one), with its RFC 3463 code. */

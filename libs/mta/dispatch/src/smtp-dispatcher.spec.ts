@@ -63,6 +63,57 @@ describe('SmtpDispatcher', () => {
     expect(peer.transactions[0].data?.equals(raw)).toBe(true);
   });
 
+  it('announces BODY=8BITMIME for an 8-bit body when the peer offers it', async () => {
+    const peer = await startPeer({});
+    const raw = message('8bit', 'Grüße aus Köln\r\n');
+    const [result] = await dispatcher.deliver(
+      hopTo(peer.port),
+      { ...envelope('rcpt@dispatch.test'), eightBitMime: true },
+      raw,
+    );
+    expect(result.outcome).toBe('delivered');
+    expect(peer.transactions[0].mailParams).toMatch(/\bBODY=8BITMIME\b/);
+    expect(peer.transactions[0].data?.equals(raw)).toBe(true);
+  });
+
+  it('sends an SMTPUTF8 message with the SMTPUTF8 keyword to a peer that offers it', async () => {
+    const peer = await startPeer({ extensions: ['8BITMIME', 'SMTPUTF8'] });
+    const [result] = await dispatcher.deliver(
+      hopTo(peer.port),
+      { mailFrom: 'bounces@postline.test', rcptTo: ['josé@dispatch.test'], smtpUtf8: true },
+      message('utf8'),
+    );
+    expect(result.outcome).toBe('delivered');
+    expect(peer.transactions[0].rcptTo).toEqual(['josé@dispatch.test']);
+    expect(peer.transactions[0].mailParams).toMatch(/\bSMTPUTF8\b/);
+  });
+
+  it('bounces an SMTPUTF8 message with 550 5.6.7 when the peer does not offer SMTPUTF8, sending nothing', async () => {
+    const peer = await startPeer({ extensions: ['8BITMIME'] });
+    const results = await dispatcher.deliver(
+      hopTo(peer.port),
+      { mailFrom: 'bounces@postline.test', rcptTo: ['josé@dispatch.test'], smtpUtf8: true },
+      message('no utf8'),
+    );
+    expect(results).toEqual([
+      {
+        recipient: 'josé@dispatch.test',
+        outcome: 'bounced',
+        reply: expect.objectContaining({ code: 550, enhancedCode: '5.6.7' }),
+        mxHost: '127.0.0.1',
+      },
+    ]);
+    expect(peer.transactions).toEqual([]);
+    // The session was not spoiled: an ASCII message goes out on it.
+    const [next] = await dispatcher.deliver(
+      hopTo(peer.port),
+      envelope('rcpt@dispatch.test'),
+      message('ascii'),
+    );
+    expect(next.outcome).toBe('delivered');
+    expect(peer.connections).toBe(1);
+  });
+
   it('bounces a recipient the peer refuses with 550 5.1.1 at RCPT, sending no data', async () => {
     const peer = await startPeer({
       rcptTo: () => '550 5.1.1 <nobody@dispatch.test>: Recipient address rejected',

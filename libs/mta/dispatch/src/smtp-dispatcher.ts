@@ -5,7 +5,7 @@
 // manager's per-domain budgets; this agent only keeps sessions open and healthy.
 import type { NextHop } from '@postline/mta/routing';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
-import type { DeliveryResult, Dispatcher, SmtpEnvelope } from './dispatch.types';
+import type { DeliveryResult, Dispatcher, SmtpEnvelope, SmtpReply } from './dispatch.types';
 import {
   resultsFromError,
   resultsFromInfo,
@@ -79,6 +79,16 @@ export class SmtpDispatcher implements Dispatcher {
     }
     if (meta) meta.tls = session.secure;
     const maxMessages = options.maxMessagesPerConnection ?? this.opts.maxMessagesPerConnection;
+    if (envelope.smtpUtf8 && !offers(session.connection, 'SMTPUTF8')) {
+      // RFC 6531 §3.2: no downgrade; the session stays clean for the next message.
+      this.sessions.release(target, session, maxMessages);
+      return envelope.rcptTo.map((recipient) => ({
+        recipient,
+        outcome: 'bounced',
+        reply: NO_SMTPUTF8,
+        mxHost: hop.host,
+      }));
+    }
     try {
       const info = await send(session.connection, envelope, raw);
       session.messages++;
@@ -128,6 +138,19 @@ export class SmtpDispatcher implements Dispatcher {
   }
 }
 
+const NO_SMTPUTF8: SmtpReply = {
+  code: 550,
+  enhancedCode: '5.6.7',
+  text: 'the receiving server does not offer SMTPUTF8, which this message needs',
+};
+
+/** Whether the peer's EHLO reply listed `extension` (nodemailer keeps the list, unexported). */
+function offers(connection: SMTPConnection, extension: string): boolean {
+  const listed = (connection as unknown as { _supportedExtensions?: string[] })
+    ._supportedExtensions;
+  return listed?.includes(extension) ?? false;
+}
+
 /** One transaction; a drop mid-way surfaces as 'error'/'end' on the connection, not via send()'s callback. */
 function send(
   connection: SMTPConnection,
@@ -155,7 +178,12 @@ function send(
     connection.once('error', onError);
     connection.once('end', onEnd);
     connection.send(
-      { from: envelope.mailFrom, to: envelope.rcptTo, size: raw.length } as SMTPConnection.Envelope,
+      {
+        from: envelope.mailFrom,
+        to: envelope.rcptTo,
+        size: raw.length,
+        use8BitMime: envelope.eightBitMime ?? false,
+      } as SMTPConnection.Envelope,
       raw,
       (err, info) => finish(err, info as SendInfoLike),
     );

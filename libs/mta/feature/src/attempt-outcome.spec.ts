@@ -24,6 +24,8 @@ const message = events.OutboundMessage.fromPartial({
   envelope: {
     mailFrom: 'news@postline.test',
     rcptTo: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'],
+    smtputf8: true,
+    eightBitMime: true,
   },
   rawMime: Buffer.from('Subject: hi\r\n\r\nhello\r\n'),
   attempt: 2,
@@ -77,7 +79,13 @@ describe('decideAttempt', () => {
     );
     expect(outcome.retry).toEqual({
       ...message,
-      envelope: { mailFrom: 'news@postline.test', rcptTo: ['b@example.com', 'd@example.com'] },
+      // The SMTPUTF8 and 8BITMIME needs travel with the retry.
+      envelope: {
+        mailFrom: 'news@postline.test',
+        rcptTo: ['b@example.com', 'd@example.com'],
+        smtputf8: true,
+        eightBitMime: true,
+      },
       attempt: 3,
       firstAttemptAt: T0,
       notBefore: at(12 * MIN),

@@ -65,6 +65,7 @@ export function decideAttempt(facts: AttemptFacts): AttemptOutcome {
   const retry = events.OutboundMessage.fromPartial({
     ...message,
     envelope: {
+      ...message.envelope,
       mailFrom: message.envelope?.mailFrom ?? '',
       rcptTo: deferred.map((r) => r.recipient),
     },

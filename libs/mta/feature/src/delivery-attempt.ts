@@ -89,7 +89,12 @@ export async function attemptDelivery(
     bytes = signed.message;
     if (signed.outcome === 'signed') dkimDomain = signed.domain;
   }
-  const envelope = { mailFrom: checked.mailFrom, rcptTo: checked.deliverable };
+  const envelope = {
+    mailFrom: checked.mailFrom,
+    rcptTo: checked.deliverable,
+    smtpUtf8: checked.message.envelope?.smtputf8 ?? false,
+    eightBitMime: checked.message.envelope?.eightBitMime ?? false,
+  };
   const options = {
     tls: policy.tls,
     maxMessagesPerConnection: policy.maxMessagesPerConnection,

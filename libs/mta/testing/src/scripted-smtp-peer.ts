@@ -15,10 +15,14 @@ export interface PeerScript {
   data?(message: Buffer, rcptTo: readonly string[]): DataVerdict;
   /** Drop the connection as soon as message bytes start to arrive. */
   dropDuringData?: boolean;
+  /** EHLO keywords offered; default 8BITMIME and SIZE. */
+  extensions?: string[];
 }
 
 export interface PeerTransaction {
   mailFrom: string;
+  /** What followed the reverse-path on the MAIL line, e.g. "SIZE=120 BODY=8BITMIME". */
+  mailParams: string;
   /** Recipients the peer accepted at RCPT. */
   rcptTo: string[];
   /** The message as received, dot-unstuffed; undefined if DATA never completed. */
@@ -128,7 +132,11 @@ class PeerSession {
     switch (verb) {
       case 'EHLO':
         this.peer.heloNames.push(line.slice(5).trim());
-        return this.reply(`250-${this.name}\r\n250-8BITMIME\r\n250 SIZE 10485760`);
+        return this.reply(
+          [this.name, ...(this.script.extensions ?? ['8BITMIME', 'SIZE 10485760'])]
+            .map((text, i, all) => `250${i === all.length - 1 ? ' ' : '-'}${text}`)
+            .join('\r\n'),
+        );
       case 'HELO':
         this.peer.heloNames.push(line.slice(5).trim());
         return this.reply(`250 ${this.name}`);
@@ -142,7 +150,7 @@ class PeerSession {
         this.socket.end();
         return;
       case 'MAIL':
-        return this.mail(arg);
+        return this.mail(arg, line.slice(line.indexOf('>') + 1).trim());
       case 'RCPT':
         return this.rcpt(arg);
       case 'DATA':
@@ -152,9 +160,9 @@ class PeerSession {
     }
   }
 
-  private mail(from: string): void {
+  private mail(from: string, params: string): void {
     const answer = this.script.mailFrom?.(from) ?? '250 2.1.0 Ok';
-    if (answer.startsWith('2')) this.current = { mailFrom: from, rcptTo: [] };
+    if (answer.startsWith('2')) this.current = { mailFrom: from, mailParams: params, rcptTo: [] };
     this.reply(answer);
   }
 

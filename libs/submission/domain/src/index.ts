@@ -12,3 +12,4 @@ export * from './header-from';
 export * from './credential-rates';
 export * from './proxy-allow-list';
 export * from './proxy-v2';
+export * from './mail-extensions';

@@ -36,6 +36,11 @@ export const SmtpReplies = {
     enhanced: '4.7.1',
     text: 'Sending rate limit of this credential reached, try again later',
   },
+  NON_ASCII_ADDRESS: {
+    code: 553,
+    enhanced: '5.6.7',
+    text: 'Non-ASCII address needs the SMTPUTF8 parameter on MAIL FROM (RFC 6531)',
+  },
   TOO_MANY_RECIPIENTS: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },
   MESSAGE_TOO_BIG: { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed limit' },
   BARE_LF: {

@@ -9,7 +9,11 @@
 import { createHash } from 'node:crypto';
 import { events } from '@postline/contracts';
 import { encodePayload, Topics, type DurableProducer } from '@postline/platform/kafka';
-import { splitByRoutingKey, type EnvelopePart } from '@postline/submission/domain';
+import {
+  splitByRoutingKey,
+  type EnvelopePart,
+  type MailExtensionNeeds,
+} from '@postline/submission/domain';
 import { ProduceBatcher, recordBytes } from './produce-batcher';
 
 export interface AcceptedMessage {
@@ -19,6 +23,8 @@ export interface AcceptedMessage {
   recipients: string[];
   rawMime: Buffer;
   receivedAt: Date;
+  /** What the next hop must offer (SMTPUTF8) or be told (8BITMIME); none when absent. */
+  needs?: MailExtensionNeeds;
 }
 
 export class AcceptTimeoutError extends Error {
@@ -109,7 +115,12 @@ export class MessageAcceptor {
       messageId: partMessageId(msg.queueId, part.routingKey),
       tenantId: msg.tenantId,
       routingKey: part.routingKey,
-      envelope: { mailFrom: msg.mailFrom, rcptTo: part.recipients },
+      envelope: {
+        mailFrom: msg.mailFrom,
+        rcptTo: part.recipients,
+        smtputf8: msg.needs?.smtputf8 ?? false,
+        eightBitMime: msg.needs?.eightBitMime ?? false,
+      },
       rawMime: msg.rawMime,
       attempt: 1,
       firstAttemptAt: msg.receivedAt,

@@ -38,10 +38,16 @@ const user: SubmissionUser = {
   allowedSenderDomains: ['example.com'],
   maxRecipients: 2,
 };
-const session = (over: Partial<SMTPServerSession> & { rcpts?: number }): SMTPServerSession =>
+const session = (
+  over: Partial<SMTPServerSession> & { rcpts?: number; smtpUtf8?: boolean },
+): SMTPServerSession =>
   ({
     secure: true,
-    envelope: { mailFrom: false, rcptTo: Array.from({ length: over.rcpts ?? 0 }, () => ({})) },
+    envelope: {
+      mailFrom: false,
+      rcptTo: Array.from({ length: over.rcpts ?? 0 }, () => ({})),
+      smtpUtf8: over.smtpUtf8,
+    },
     ...over,
   }) as unknown as SMTPServerSession;
 
@@ -86,14 +92,42 @@ describe('submission guard dispatcher', () => {
     ).toBeUndefined();
   });
 
+  it('refuses a UTF-8 sender or recipient with 553 5.6.7 unless MAIL FROM declared SMTPUTF8', () => {
+    const utf8User = { ...user, allowedSenderDomains: ['bücher.example'] };
+    const mail = (smtpUtf8: boolean) =>
+      checkGuards(
+        {
+          phase: 'MAIL',
+          session: session({ user: utf8User, smtpUtf8 }),
+          mailFrom: 'josé@bücher.example',
+        },
+        policy,
+      );
+    expect([mail(false)?.responseCode, codeOf(mail(false))]).toEqual([553, '5.6.7']);
+    expect(mail(true)).toBeUndefined();
+    const rcpt = (smtpUtf8: boolean) =>
+      checkGuards(
+        { phase: 'RCPT', session: session({ user, smtpUtf8 }), rcptTo: 'zoë@example.net' },
+        policy,
+      );
+    expect([rcpt(false)?.responseCode, codeOf(rcpt(false))]).toEqual([553, '5.6.7']);
+    expect(rcpt(true)).toBeUndefined();
+  });
+
   it('answers 452 4.5.3 beyond the lower of the credential and server recipient limits', () => {
     expect(
-      checkGuards({ phase: 'RCPT', session: session({ user, rcpts: 1 }) }, policy),
+      checkGuards(
+        { phase: 'RCPT', session: session({ user, rcpts: 1 }), rcptTo: 'r@example.com' },
+        policy,
+      ),
     ).toBeUndefined();
-    const r = checkGuards({ phase: 'RCPT', session: session({ user, rcpts: 2 }) }, policy);
+    const r = checkGuards(
+      { phase: 'RCPT', session: session({ user, rcpts: 2 }), rcptTo: 'r@example.com' },
+      policy,
+    );
     expect([r?.responseCode, codeOf(r)]).toEqual([452, '4.5.3']);
     const tight = checkGuards(
-      { phase: 'RCPT', session: session({ user, rcpts: 1 }) },
+      { phase: 'RCPT', session: session({ user, rcpts: 1 }), rcptTo: 'r@example.com' },
       { maxRecipients: 1 },
     );
     expect(tight?.responseCode).toBe(452);
@@ -220,9 +254,17 @@ describe('submission guard dispatcher', () => {
     const roomy = { ...user, maxRecipients: 100 };
     guards.rates.recordAccepted('default/app', 2);
     expect(
-      guards.check({ phase: 'RCPT', session: session({ user: roomy, rcpts: 1 }) }),
+      guards.check({
+        phase: 'RCPT',
+        session: session({ user: roomy, rcpts: 1 }),
+        rcptTo: 'r@example.com',
+      }),
     ).toBeUndefined();
-    const r = guards.check({ phase: 'RCPT', session: session({ user: roomy, rcpts: 2 }) });
+    const r = guards.check({
+      phase: 'RCPT',
+      session: session({ user: roomy, rcpts: 2 }),
+      rcptTo: 'r@example.com',
+    });
     expect([r?.responseCode, r?.reason]).toEqual([450, 'RATE_LIMITED']);
   });
 

@@ -13,6 +13,7 @@ import {
   headerFromRefusalDetail,
   SmtpRefusal,
   senderAllowed,
+  utf8AddressAllowed,
   type RateLimits,
   type DataViolation,
   type FailureOutcome,
@@ -41,7 +42,7 @@ export type GuardCheck =
   | { phase: 'AUTH'; session: SMTPServerSession; client: string; username: string }
   | { phase: 'AUTH_FAILED'; outcome: FailureOutcome }
   | { phase: 'MAIL'; session: SMTPServerSession; mailFrom: string }
-  | { phase: 'RCPT'; session: SMTPServerSession }
+  | { phase: 'RCPT'; session: SMTPServerSession; rcptTo: string }
   | {
       phase: 'DATA_END';
       session: SMTPServerSession;
@@ -93,7 +94,7 @@ export class SubmissionGuards {
       case 'MAIL':
         return this.mail(check.session, check.mailFrom);
       case 'RCPT':
-        return this.rcpt(check.session);
+        return this.rcpt(check.session, check.rcptTo);
       case 'DATA_END':
         return this.dataEnd(check);
     }
@@ -117,6 +118,8 @@ export class SubmissionGuards {
   private mail(session: SMTPServerSession, mailFrom: string): SmtpRefusal | undefined {
     const user = userOf(session);
     if (!user) return new SmtpRefusal('AUTH_REQUIRED');
+    if (!utf8AddressAllowed(mailFrom, session.envelope.smtpUtf8 === true))
+      return new SmtpRefusal('NON_ASCII_ADDRESS');
     if (!senderAllowed(mailFrom, user.allowedSenderDomains))
       return new SmtpRefusal('SENDER_NOT_ALLOWED');
     const limits = this.limitsOf(user);
@@ -159,9 +162,11 @@ export class SubmissionGuards {
       : undefined;
   }
 
-  private rcpt(session: SMTPServerSession): SmtpRefusal | undefined {
+  private rcpt(session: SMTPServerSession, rcptTo: string): SmtpRefusal | undefined {
     const user = userOf(session);
     if (!user) return new SmtpRefusal('AUTH_REQUIRED');
+    if (!utf8AddressAllowed(rcptTo, session.envelope.smtpUtf8 === true))
+      return new SmtpRefusal('NON_ASCII_ADDRESS');
     const limit = Math.min(user.maxRecipients, this.policy.maxRecipients);
     const pending = session.envelope.rcptTo.length;
     if (pending >= limit) return new SmtpRefusal('TOO_MANY_RECIPIENTS', `(limit ${limit})`);

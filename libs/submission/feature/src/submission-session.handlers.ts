@@ -10,6 +10,7 @@ import {
   applySubmissionFixups,
   clientKey,
   DataLineGuard,
+  mailExtensionNeeds,
   decoyHash,
   MAX_TEXT_LINE_BYTES,
   replyText,
@@ -92,8 +93,8 @@ export class SubmissionHandlers {
     done(this.deps.guards.check({ phase: 'MAIL', session, mailFrom: address.address }));
   }
 
-  onRcptTo(_address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
-    done(this.deps.guards.check({ phase: 'RCPT', session }));
+  onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
+    done(this.deps.guards.check({ phase: 'RCPT', session, rcptTo: address.address }));
   }
 
   onData(
@@ -166,13 +167,21 @@ export class SubmissionHandlers {
       receivedAt,
     });
     try {
+      const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const recipients = session.envelope.rcptTo.map((r) => r.address);
       await this.deps.acceptor.accept({
         queueId,
         tenantId: user.tenantId,
-        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        recipients: session.envelope.rcptTo.map((r) => r.address),
+        mailFrom,
+        recipients,
         rawMime: message,
         receivedAt,
+        needs: mailExtensionNeeds({
+          smtpUtf8Declared: session.envelope.smtpUtf8 === true,
+          bodyType: session.envelope.bodyType,
+          addresses: [mailFrom, ...recipients],
+          message: raw,
+        }),
       });
     } catch (e) {
       if (e instanceof RecordTooLargeError) {
