@@ -5,7 +5,7 @@ import { events } from '@postline/contracts';
 import { encodePayload, Topics, type KafkaRuntime } from '@postline/platform/kafka';
 import { createLogger } from '@postline/platform/logging';
 import { createMetricsRegistry } from '@postline/platform/metrics';
-import { compileTemplate } from '@postline/render/domain';
+import { compileTemplate, DEFAULT_MJML_LIMITS } from '@postline/render/domain';
 import {
   RenderMetrics,
   RenderRequestConsumer,
@@ -28,6 +28,7 @@ export const settings: RenderFeatureSettings = {
   consumerGroup: 'bench',
   templateCacheSize: 10,
   maxPartBytes: 2 << 20,
+  mjml: DEFAULT_MJML_LIMITS,
   compliance: {
     signingSecret: secret,
     trackingBaseUrl: 'https://track.sender.test',

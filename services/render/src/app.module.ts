@@ -27,6 +27,10 @@ export class AppModule {
           consumerGroup: config.POSTLINE_RENDER_CONSUMER_GROUP,
           templateCacheSize: config.POSTLINE_RENDER_TEMPLATE_CACHE_SIZE,
           maxPartBytes: config.POSTLINE_RENDER_MAX_PART_BYTES,
+          mjml: {
+            maxSourceBytes: config.POSTLINE_RENDER_MJML_MAX_BYTES,
+            timeoutMs: config.POSTLINE_RENDER_MJML_TIMEOUT_MS,
+          },
           compliance: {
             signingSecret: config.POSTLINE_RENDER_SIGNING_SECRET,
             trackingBaseUrl: config.POSTLINE_TRACKING_BASE_URL,

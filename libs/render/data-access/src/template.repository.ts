@@ -12,6 +12,8 @@ export interface TemplateRecord {
   subject: string;
   html: string;
   text: string;
+  /** MJML source that `html` was compiled from at save time; empty for HTML templates. */
+  mjml: string;
   createdAt: Date;
 }
 
@@ -85,6 +87,7 @@ function toRecord(doc: TemplateDocument): TemplateRecord {
     subject: doc.subject,
     html: doc.html ?? '',
     text: doc.text ?? '',
+    mjml: doc.mjml ?? '',
     createdAt: doc.createdAt,
   };
 }

@@ -14,6 +14,9 @@ export const templateSchema = new Schema(
     subject: { type: String, required: true },
     html: { type: String, default: '' },
     text: { type: String, default: '' },
+    // The MJML source `html` was compiled from, kept so the template can be edited
+    // again; empty for templates saved as HTML. Never read when rendering.
+    mjml: { type: String, default: '' },
     createdAt: { type: Date, required: true },
   },
   { collection: TEMPLATES_COLLECTION, versionKey: false, strict: true },

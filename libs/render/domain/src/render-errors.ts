@@ -13,6 +13,10 @@ export const RenderErrorCodes = [
   'TEMPLATE_UNSUPPORTED',
   /** A required part (subject, html or text) is missing or a part is too big to store. */
   'TEMPLATE_INVALID',
+  /** The MJML source does not validate or compile; carries the line (and column when known). */
+  'TEMPLATE_MJML_INVALID',
+  /** Too many MJML compiles are already running or waiting; the save may be retried. */
+  'TEMPLATE_COMPILE_BUSY',
   /** The pinned template version does not exist (for this tenant). */
   'TEMPLATE_NOT_FOUND',
   /** The request lacks a field rendering needs (request id, template ref, recipient). */
@@ -36,8 +40,8 @@ export type RenderErrorCode = (typeof RenderErrorCodes)[number];
 export interface SourceLocation {
   /** 1-based line in the template part. */
   line: number;
-  /** 1-based column in the template part. */
-  column: number;
+  /** 1-based column in the template part; absent when only the line is known (MJML validation). */
+  column?: number;
 }
 
 /** A render failure with a stable code; `location` is set for template errors. */

@@ -73,17 +73,26 @@ export function checkTemplate(source: TemplateSource): void {
 }
 
 function checkPart(part: Part, source: string): void {
-  const program = parseTemplate(hbsEnv, part, source);
-  checkHelpers(part, program);
+  checkMergeTags(part, source, part === 'html');
+}
+
+/**
+ * Checks that `source` parses as a template, calls allowed helpers only and
+ * compiles; errors are located in `source` and named `label` (a part, or
+ * `mjml` for an MJML source checked before it is compiled to HTML).
+ */
+export function checkMergeTags(label: string, source: string, escapesHtml: boolean): void {
+  const program = parseTemplate(hbsEnv, label, source);
+  checkHelpers(label, program);
   try {
     // Handlebars compiles lazily; precompiling surfaces compiler errors now.
-    hbsEnv.precompile(source, compileOptions(part));
+    hbsEnv.precompile(source, { strict: false, noEscape: !escapesHtml });
   } catch (e) {
     const err = e as { message?: string; lineNumber?: number; column?: number };
     const location = { line: err.lineNumber ?? 1, column: (err.column ?? 0) + 1 };
     throw new RenderError(
       'TEMPLATE_SYNTAX',
-      `${part}: syntax error at line ${location.line}, column ${location.column}: ${err.message}`,
+      `${label}: syntax error at line ${location.line}, column ${location.column}: ${err.message}`,
       location,
     );
   }

@@ -9,11 +9,22 @@ import type { Logger } from 'pino';
 
 const GRPC_STATUS: Partial<Record<RenderErrorCode, status>> = {
   TEMPLATE_NOT_FOUND: status.NOT_FOUND,
+  // Saying nothing about the template: the same save may succeed a moment later.
+  TEMPLATE_COMPILE_BUSY: status.UNAVAILABLE,
 };
 
+// A template refused at save time is a bad request body; failures of a preview
+// (merge data, rendered output) stay 422: the request was well formed.
 const HTTP_STATUS: Partial<Record<RenderErrorCode, number>> = {
   TEMPLATE_NOT_FOUND: 404,
   REQUEST_INVALID: 400,
+  TEMPLATE_SYNTAX: 400,
+  TEMPLATE_UNKNOWN_HELPER: 400,
+  TEMPLATE_HELPER_USAGE: 400,
+  TEMPLATE_UNSUPPORTED: 400,
+  TEMPLATE_INVALID: 400,
+  TEMPLATE_MJML_INVALID: 400,
+  TEMPLATE_COMPILE_BUSY: 503,
 };
 
 export const ERROR_CODE_METADATA_KEY = 'postline-error-code';

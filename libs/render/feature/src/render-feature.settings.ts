@@ -1,5 +1,5 @@
 // Settings the render feature takes from the service's validated config.
-import type { ComplianceSettings } from '@postline/render/domain';
+import type { ComplianceSettings, MjmlLimits } from '@postline/render/domain';
 
 export const RENDER_SETTINGS = Symbol('postline.render.settings');
 
@@ -10,6 +10,8 @@ export interface RenderFeatureSettings {
   templateCacheSize: number;
   /** Upper bound on each rendered part (subject, html, text), in bytes. */
   maxPartBytes: number;
+  /** Bounds of the save-time MJML compile (source size, time). */
+  mjml: MjmlLimits;
   /** Signing secret, tracking base URL and domains of campaign compliance headers. */
   compliance: ComplianceSettings;
   /**

@@ -9,7 +9,7 @@ import {
   type KafkaRuntime,
   type OutgoingRecord,
 } from '@postline/platform/kafka';
-import { compileTemplate, RenderError } from '@postline/render/domain';
+import { compileTemplate, DEFAULT_MJML_LIMITS, RenderError } from '@postline/render/domain';
 import {
   ChunkedSender,
   PRODUCE_CHUNK_BYTES,
@@ -77,6 +77,7 @@ function setup(load?: TemplateCatalog['load']) {
     consumerGroup: 'g',
     templateCacheSize: 10,
     maxPartBytes: 1 << 20,
+    mjml: DEFAULT_MJML_LIMITS,
     compliance: {
       signingSecret: 'test-secret',
       trackingBaseUrl: 'https://t.example.test',

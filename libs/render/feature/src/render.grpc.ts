@@ -1,6 +1,7 @@
 // gRPC RenderService: PutTemplate stores a template version only if it compiles
-// (INVALID_ARGUMENT with line and column otherwise); Render renders one message
-// for the given data, for previews and transactional sends.
+// (INVALID_ARGUMENT with line and column otherwise; an MJML source is compiled to
+// the stored HTML first); Render renders one message for the given data, for
+// previews and transactional sends.
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { renderV1, serviceProtoFiles } from '@postline/contracts';
@@ -42,15 +43,6 @@ export class RenderGrpcService implements OnModuleInit {
 
   async putTemplate(req: renderV1.PutTemplateRequest): Promise<renderV1.PutTemplateResponse> {
     const record = await this.catalog.save(req);
-    this.logger.info(
-      {
-        event: 'template_saved',
-        tenantId: record.tenantId,
-        templateId: record.templateId,
-        version: record.version,
-      },
-      'template version saved',
-    );
     return { template: { templateId: record.templateId, version: record.version } };
   }
 

@@ -1,5 +1,6 @@
-// Operators' REST view of templates: read a stored version, and preview what a
-// version renders to for some merge data (nothing is sent or stored).
+// Operators' REST view of templates: save a new version (HTML or MJML), read a
+// stored version, and preview what a version renders to for some merge data
+// (nothing is sent or stored).
 import {
   Body,
   Controller,
@@ -14,6 +15,7 @@ import {
 import type { TemplateRecord } from '@postline/render/data-access';
 import { RenderError, type RenderedContent } from '@postline/render/domain';
 import { PreviewTemplateDto } from './dto/preview-template.dto';
+import { CreateTemplateDto, SaveTemplateDto } from './dto/save-template.dto';
 import { toHttpError } from './render-error.mapping';
 import { assertId, TemplateCatalog } from './template-catalog.service';
 
@@ -23,6 +25,25 @@ const versionPipe = new ParseIntPipe({ errorHttpStatusCode: 400 });
 @Controller('v1/templates')
 export class TemplatesController {
   constructor(@Inject(TemplateCatalog) private readonly catalog: TemplateCatalog) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(
+    @Headers(TENANT_HEADER) tenant: string | undefined,
+    @Body() body: CreateTemplateDto,
+  ): Promise<TemplateRecord> {
+    return this.save(tenant, body.templateId ?? '', body);
+  }
+
+  @Post(':templateId/versions')
+  @HttpCode(201)
+  async addVersion(
+    @Headers(TENANT_HEADER) tenant: string | undefined,
+    @Param('templateId') templateId: string,
+    @Body() body: SaveTemplateDto,
+  ): Promise<TemplateRecord> {
+    return this.save(tenant, templateId, body);
+  }
 
   @Get(':templateId/versions/:version')
   async get(
@@ -48,6 +69,26 @@ export class TemplatesController {
     try {
       const { compiled } = await this.catalog.load(...this.ref(tenant, templateId, version));
       return compiled.render(body.data ?? {});
+    } catch (e) {
+      throw toHttpError(e);
+    }
+  }
+
+  private async save(
+    tenant: string | undefined,
+    templateId: string,
+    body: SaveTemplateDto,
+  ): Promise<TemplateRecord> {
+    try {
+      return await this.catalog.save({
+        tenantId: tenant || 'default',
+        templateId,
+        name: body.name ?? '',
+        subject: body.subject,
+        html: body.html ?? '',
+        text: body.text ?? '',
+        mjml: body.mjml,
+      });
     } catch (e) {
       throw toHttpError(e);
     }

@@ -5,6 +5,7 @@ import {
   type ConfigOf,
   type EnvSchema,
 } from '@postline/platform/config';
+import { MAX_TEMPLATE_PART_BYTES } from '@postline/render/domain';
 
 /** Clearly not a secret: accepted locally, refused when NODE_ENV=production. */
 export const INSECURE_LOCAL_SIGNING_SECRET = 'insecure-local-render-signing-secret';
@@ -40,6 +41,20 @@ export const renderConfigSchema = {
     default: '2097152',
     doc: 'upper bound on each rendered part (subject, html, text) in bytes',
   },
+  POSTLINE_RENDER_MJML_MAX_BYTES: {
+    kind: 'int',
+    min: 1024,
+    max: 1048576,
+    default: '524288',
+    doc: 'largest MJML template source accepted when a template is saved, in bytes; a larger one is refused (TEMPLATE_INVALID)',
+  },
+  POSTLINE_RENDER_MJML_TIMEOUT_MS: {
+    kind: 'int',
+    min: 100,
+    max: 120000,
+    default: '5000',
+    doc: 'longest one save-time MJML compile may run (in a worker thread) before the save is refused, in milliseconds',
+  },
   POSTLINE_RENDER_SIGNING_SECRET: {
     kind: 'string',
     default: INSECURE_LOCAL_SIGNING_SECRET,
@@ -69,6 +84,15 @@ export const renderConfigSchema = {
 } satisfies EnvSchema;
 
 export type RenderConfig = ConfigOf<typeof renderConfigSchema>;
+
+/**
+ * Largest REST request body: subject, html and text at the stored-part bound
+ * plus the largest MJML source, doubled for JSON escaping. Beyond it Express
+ * answers 413 before the body is parsed.
+ */
+export function saveBodyLimitBytes(config: RenderConfig): number {
+  return 2 * (3 * MAX_TEMPLATE_PART_BYTES + config.POSTLINE_RENDER_MJML_MAX_BYTES);
+}
 
 /**
  * Refuses to run a production service with the well-known local secret: anyone

@@ -4,6 +4,8 @@
 POSTLINE_RENDER_CONSUMER_GROUP: {{ $cfg.consumerGroup | quote }}
 POSTLINE_RENDER_TEMPLATE_CACHE_SIZE: {{ int64 $cfg.templateCacheSize | quote }}
 POSTLINE_RENDER_MAX_PART_BYTES: {{ int64 $cfg.maxPartBytes | quote }}
+POSTLINE_RENDER_MJML_MAX_BYTES: {{ int64 $cfg.mjmlMaxBytes | quote }}
+POSTLINE_RENDER_MJML_TIMEOUT_MS: {{ int64 $cfg.mjmlTimeoutMs | quote }}
 {{- with .root.Values.tracking.baseUrl }}
 POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 {{- end }}
