@@ -20,6 +20,10 @@ trap cleanup EXIT
 
 step "dependencies"
 bash scripts/ensure-deps.sh
+# Tests run on an infrastructure of their own (.run/test, ports 300 above the defaults).
+# shellcheck source=scripts/isolated-infra.sh
+source scripts/isolated-infra.sh
+use_isolated_infra test 300
 
 # Provisioning (Kafka jars, FerretDB and Mailpit builds) runs in the background
 # while the static checks use the CPU; its output goes to a log.
