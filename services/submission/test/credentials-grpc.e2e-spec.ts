@@ -256,58 +256,68 @@ describe('credentials over gRPC (postline.submission.v1.CredentialService)', () 
       secret: `secret-${randomUUID()}`,
       allowedSenderDomains: ['example.com'],
     };
-    const cases: Array<[string, Promise<unknown>]> = [
-      ['secret', unary(client.createCredential.bind(client), { ...base, secret: 'short' })],
-      ['username', unary(client.createCredential.bind(client), { ...base, username: 'a b' })],
+    // Thunks: one call at a time, so no refusal waits unobserved while an earlier one is checked.
+    const cases: Array<[string, () => Promise<unknown>]> = [
+      ['secret', () => unary(client.createCredential.bind(client), { ...base, secret: 'short' })],
+      ['username', () => unary(client.createCredential.bind(client), { ...base, username: 'a b' })],
       [
         'allowed_sender_domains',
-        unary(client.createCredential.bind(client), { ...base, allowedSenderDomains: [] }),
+        () => unary(client.createCredential.bind(client), { ...base, allowedSenderDomains: [] }),
       ],
       [
         'allowed_sender_domains',
-        unary(client.createCredential.bind(client), {
-          ...base,
-          allowedSenderDomains: ['not a domain'],
-        }),
+        () =>
+          unary(client.createCredential.bind(client), {
+            ...base,
+            allowedSenderDomains: ['not a domain'],
+          }),
       ],
       [
         'max_recipients',
-        unary(client.createCredential.bind(client), { ...base, maxRecipients: 0 }),
+        () => unary(client.createCredential.bind(client), { ...base, maxRecipients: 0 }),
       ],
       [
         'messages_per_minute',
-        unary(client.createCredential.bind(client), { ...base, messagesPerMinute: 0 }),
+        () => unary(client.createCredential.bind(client), { ...base, messagesPerMinute: 0 }),
       ],
       [
         'allowed_sender_domains',
-        unary(client.updateCredential.bind(client), {
-          username: base.username,
-          allowedSenderDomains: { domains: [] },
-        }),
+        () =>
+          unary(client.updateCredential.bind(client), {
+            username: base.username,
+            allowedSenderDomains: { domains: [] },
+          }),
       ],
       [
         'secret',
-        unary(client.rotateCredentialSecret.bind(client), {
-          username: base.username,
-          secret: 'short',
-        }),
+        () =>
+          unary(client.rotateCredentialSecret.bind(client), {
+            username: base.username,
+            secret: 'short',
+          }),
       ],
       [
         'page_size',
-        unary(client.listCredentials.bind(client), { tenantId: '', pageSize: 501, pageToken: '' }),
+        () =>
+          unary(client.listCredentials.bind(client), {
+            tenantId: '',
+            pageSize: 501,
+            pageToken: '',
+          }),
       ],
       [
         'page_token',
-        unary(client.listCredentials.bind(client), {
-          tenantId: '',
-          pageSize: 0,
-          pageToken: 'forged!',
-        }),
+        () =>
+          unary(client.listCredentials.bind(client), {
+            tenantId: '',
+            pageSize: 0,
+            pageToken: 'forged!',
+          }),
       ],
-      ['username', unary(client.getCredential.bind(client), { username: '' })],
+      ['username', () => unary(client.getCredential.bind(client), { username: '' })],
     ];
     for (const [field, call] of cases) {
-      const e = await failure(call);
+      const e = await failure(call());
       expect({ field, code: e.code }).toEqual({ field, code: status.INVALID_ARGUMENT });
       expect(e.details.startsWith(`${field}: `)).toBe(true);
     }
@@ -321,16 +331,17 @@ describe('credentials over gRPC (postline.submission.v1.CredentialService)', () 
   it('answers NOT_FOUND for an unknown username and ALREADY_EXISTS for a taken one', async () => {
     const unknown = name();
     const calls = [
-      unary(client.getCredential.bind(client), { username: unknown }),
-      unary(client.updateCredential.bind(client), {
-        username: unknown,
-        allowedSenderDomains: undefined,
-        enabled: true,
-      }),
-      unary(client.disableCredential.bind(client), { username: unknown }),
-      unary(client.rotateCredentialSecret.bind(client), { username: unknown, secret: '' }),
+      () => unary(client.getCredential.bind(client), { username: unknown }),
+      () =>
+        unary(client.updateCredential.bind(client), {
+          username: unknown,
+          allowedSenderDomains: undefined,
+          enabled: true,
+        }),
+      () => unary(client.disableCredential.bind(client), { username: unknown }),
+      () => unary(client.rotateCredentialSecret.bind(client), { username: unknown, secret: '' }),
     ];
-    for (const call of calls) expect((await failure(call)).code).toBe(status.NOT_FOUND);
+    for (const call of calls) expect((await failure(call())).code).toBe(status.NOT_FOUND);
 
     const taken = {
       tenantId: '',
