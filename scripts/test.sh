@@ -31,7 +31,8 @@ mkdir -p .run
 if ! bash deploy/local/infra.sh status >/dev/null 2>&1; then
   started_infra=1
 fi
-bash deploy/local/infra.sh up > .run/infra-up.log 2>&1 &
+# Also the SMTP test clients (swaks, smtp-source) the submission scenarios run, from apt when missing.
+{ bash deploy/local/test-tools.sh && bash deploy/local/infra.sh up; } > .run/infra-up.log 2>&1 &
 infra_pid=$!
 # The Helm chart checks build their tools (helm, promtool) on a new machine; also in the background.
 bash deploy/helm/test.sh > .run/helm-test.log 2>&1 &
@@ -60,7 +61,7 @@ tail -n 3 .run/helm-test.log
 step "local infrastructure"
 if ! wait "$infra_pid"; then
   cat .run/infra-up.log >&2
-  echo "local infrastructure failed to start (log above)" >&2
+  echo "test tools or local infrastructure failed to start (log above)" >&2
   exit 1
 fi
 cat .run/infra-up.log

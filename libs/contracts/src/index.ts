@@ -9,6 +9,7 @@ export * as listV1 from './generated/postline/list/v1/list_service';
 export * as renderV1 from './generated/postline/render/v1/render_service';
 export * as campaignV1 from './generated/postline/campaign/v1/campaign_service';
 export * as mtaV1 from './generated/postline/mta/v1/mta_admin_service';
+export * as submissionV1 from './generated/postline/submission/v1/credential_service';
 
 /** The proto/ folder, found from this file whether it runs from source or from dist/. */
 export function protoRoot(): string {
@@ -29,4 +30,5 @@ export const serviceProtoFiles = {
   render: 'postline/render/v1/render_service.proto',
   campaign: 'postline/campaign/v1/campaign_service.proto',
   mta: 'postline/mta/v1/mta_admin_service.proto',
+  submission: 'postline/submission/v1/credential_service.proto',
 } as const;

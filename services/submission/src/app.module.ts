@@ -1,5 +1,5 @@
 // Wiring of the submission service: platform modules plus the submission
-// feature (SMTP listeners per RFC 6409, credentials REST).
+// feature (SMTP listeners per RFC 6409, credentials over REST and gRPC).
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GrpcModule } from '@postline/platform/grpc';
 import { PlatformModule, type ServiceRuntime } from '@postline/platform/http';

@@ -1,10 +1,10 @@
-// Operators create SMTP credentials over REST: the answer describes the
-// credential and never echoes the secret or its hash; duplicates and bad input
-// are refused with distinct codes.
+// Operators manage SMTP credentials over REST: answers describe the credential
+// and never carry the secret or its hash (a generated secret is shown once);
+// duplicates, unknown usernames and bad input are refused with distinct codes.
 import { randomUUID } from 'node:crypto';
 import { httpJson, infra, startService, type ServiceProcess } from '@postline/platform/testing';
 
-describe('POST /v1/credentials', () => {
+describe('/v1/credentials', () => {
   let service: ServiceProcess;
 
   beforeAll(async () => {
@@ -36,6 +36,7 @@ describe('POST /v1/credentials', () => {
       messagesPerMinute: 1000,
       recipientsPerMinute: 10000,
       enabled: true,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(JSON.stringify(res.body)).not.toContain(secret);
 
@@ -74,5 +75,70 @@ describe('POST /v1/credentials', () => {
     });
     expect(greedy.status).toBe(201);
     expect(greedy.body).toMatchObject({ messagesPerMinute: 1000, recipientsPerMinute: 7 });
+  });
+
+  it('reads, pages, updates, disables and rotates by username without showing the hash', async () => {
+    const api = `${service.httpUrl}/v1/credentials`;
+    const tenant = `t-${randomUUID().slice(0, 8)}`;
+    const username = `app-${randomUUID().slice(0, 8)}`;
+    const created = await httpJson(
+      'POST',
+      api,
+      {
+        username,
+        allowedSenderDomains: ['example.com'],
+      },
+      { 'x-postline-tenant': tenant },
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(created.body.tenantId).toBe(tenant);
+
+    const got = await httpJson('GET', `${api}/${username}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ username, enabled: true });
+    expect(got.body).not.toHaveProperty('generatedSecret');
+    expect(JSON.stringify(got.body)).not.toMatch(/secret|hash|salt/i);
+
+    const listed = await httpJson('GET', `${api}?tenantId=${tenant}&pageSize=10`);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ credentials: [got.body] });
+
+    const patched = await httpJson('PATCH', `${api}/${username}`, { maxRecipients: 3 });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ maxRecipients: 3, updatedAt: expect.any(String) });
+    const disabled = await httpJson('POST', `${api}/${username}/disable`);
+    expect(disabled.body).toMatchObject({ enabled: false });
+    const rotated = await httpJson('POST', `${api}/${username}/rotate-secret`, {});
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(rotated.body.generatedSecret).not.toBe(created.body.generatedSecret);
+  });
+
+  it('answers 404 CREDENTIAL_NOT_FOUND for an unknown username and 400 for bad changes', async () => {
+    const api = `${service.httpUrl}/v1/credentials`;
+    const unknown = `nobody-${randomUUID().slice(0, 8)}`;
+    for (const [method, path, body] of [
+      ['GET', `/${unknown}`, undefined],
+      ['PATCH', `/${unknown}`, { enabled: true }],
+      ['POST', `/${unknown}/disable`, undefined],
+      ['POST', `/${unknown}/rotate-secret`, {}],
+    ] as const) {
+      const res = await httpJson(method, `${api}${path}`, body);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({
+        path,
+        status: 404,
+        code: 'CREDENTIAL_NOT_FOUND',
+      });
+    }
+    expect(
+      (await httpJson('PATCH', `${api}/${unknown}`, { allowedSenderDomains: [] })).status,
+    ).toBe(400);
+    expect((await httpJson('PATCH', `${api}/${unknown}`, { secret: 'x'.repeat(20) })).status).toBe(
+      400,
+    );
+    expect((await httpJson('GET', `${api}?pageSize=0`)).status).toBe(400);
+    const badToken = await httpJson('GET', `${api}?pageToken=forged!`);
+    expect(badToken).toMatchObject({ status: 400, body: { code: 'INVALID_CREDENTIAL_FIELD' } });
   });
 });

@@ -164,6 +164,11 @@ keeps it 5 s below), so the pod's grace period covers the drain too.
 {{- fail (printf "mta.shutdownGraceMs (%d) must be at least mta.config.drainTimeoutMs + 5000 = %d: the mta exits at shutdownGraceMs + 5 s, and after the drain it still commits offsets and leaves its consumer groups" (int .shutdownGraceMs) (add (int .config.drainTimeoutMs) 5000)) -}}
 {{- end -}}
 {{- end -}}
+{{- with .Values.submission -}}
+{{- if and .enabled (lt (int .shutdownGraceMs) (add (int .config.acceptTimeoutMs) 1000)) -}}
+{{- fail (printf "submission.shutdownGraceMs (%d) must be at least submission.config.acceptTimeoutMs + 1000 = %d: a message whose DATA ends during the drain may wait acceptTimeoutMs for Kafka, and closing the listeners and Kafka takes the last second" (int .shutdownGraceMs) (add (int .config.acceptTimeoutMs) 1000)) -}}
+{{- end -}}
+{{- end -}}
 {{- if and .Values.campaign.enabled (not .Values.render.enabled) -}}
 {{- fail "campaign.enabled needs render.enabled: the campaign service stores templates in the render service" -}}
 {{- end -}}

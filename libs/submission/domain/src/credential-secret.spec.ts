@@ -1,4 +1,4 @@
-import { hashSecret, senderAllowed, verifySecret } from './credential-secret';
+import { generateSecret, hashSecret, senderAllowed, verifySecret } from './credential-secret';
 
 const fast = { N: 1024, r: 8, p: 1 };
 
@@ -13,6 +13,12 @@ describe('credential secrets', () => {
     const [a, c] = await Promise.all([hashSecret('same', fast), hashSecret('same', fast)]);
     expect(a.salt).not.toBe(c.salt);
     expect(a.hash).not.toBe(c.hash);
+  });
+
+  it('generates URL-safe secrets within the accepted length that differ every time', () => {
+    const a = generateSecret();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(generateSecret()).not.toBe(a);
   });
 
   it('allows only envelope senders of the credential domains, case-insensitively', () => {

@@ -41,6 +41,17 @@ export async function verifySecret(secret: string, stored: SecretHash): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** Length of a generated secret: 32 bytes of randomness, 43 base64url characters. */
+const GENERATED_SECRET_BYTES = 32;
+
+/**
+ * A secret made by the server when an operator asks for one: random and URL-safe,
+ * so it survives SMTP AUTH PLAIN/LOGIN, shells and config files unquoted.
+ */
+export function generateSecret(): string {
+  return randomBytes(GENERATED_SECRET_BYTES).toString('base64url');
+}
+
 let decoy: Promise<SecretHash> | undefined;
 
 /** A hash of a random secret, checked when the username is unknown so timing does not reveal it. */

@@ -1,63 +1,84 @@
-// Operators' REST for SMTP credentials. The answer never contains the secret
-// or its hash.
-import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+// Operators' REST for SMTP credentials, the same operations as the gRPC
+// CredentialService. Answers never contain a secret hash, and a secret only
+// when the server generated it (creation or rotation without one).
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { DomainError } from '@postline/platform/http';
-import { hashSecret } from '@postline/submission/domain';
-import { CredentialStore, DuplicateUsernameError } from './credential.store';
+import { CredentialAdmin, type CredentialPage, type CredentialView } from './credential-admin';
+import { CredentialError } from './credential-errors';
 import { CreateCredentialDto } from './dto/create-credential.dto';
-import { SUBMISSION_SETTINGS, type SubmissionFeatureSettings } from './submission-feature.settings';
+import { ListCredentialsDto } from './dto/list-credentials.dto';
+import { RotateSecretDto } from './dto/rotate-secret.dto';
+import { UpdateCredentialDto } from './dto/update-credential.dto';
 
-export interface CredentialView {
-  username: string;
-  tenantId: string;
-  allowedSenderDomains: string[];
-  maxRecipients: number;
-  messagesPerMinute: number;
-  recipientsPerMinute: number;
-  enabled: boolean;
+type WithGeneratedSecret = CredentialView & { generatedSecret?: string };
+
+async function translated<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof CredentialError) throw new DomainError(e.httpStatus, e.code, e.message);
+    throw e;
+  }
 }
 
 @Controller('v1/credentials')
 export class CredentialsController {
-  constructor(
-    @Inject(CredentialStore) private readonly store: CredentialStore,
-    @Inject(SUBMISSION_SETTINGS) private readonly settings: SubmissionFeatureSettings,
-  ) {}
+  constructor(@Inject(CredentialAdmin) private readonly admin: CredentialAdmin) {}
 
   @Post()
   @HttpCode(201)
   async create(
     @Body() body: CreateCredentialDto,
     @Headers('x-postline-tenant') tenant?: string,
+  ): Promise<WithGeneratedSecret> {
+    const { credential, generatedSecret } = await translated(this.admin.create(body, tenant ?? ''));
+    return generatedSecret ? { ...credential, generatedSecret } : credential;
+  }
+
+  @Get()
+  list(@Query() query: ListCredentialsDto): Promise<CredentialPage> {
+    return translated(this.admin.list(query));
+  }
+
+  @Get(':username')
+  get(@Param('username') username: string): Promise<CredentialView> {
+    return translated(this.admin.get(username));
+  }
+
+  @Patch(':username')
+  update(
+    @Param('username') username: string,
+    @Body() body: UpdateCredentialDto,
   ): Promise<CredentialView> {
-    const view: CredentialView = {
-      username: body.username,
-      tenantId: tenant || 'default',
-      allowedSenderDomains: body.allowedSenderDomains.map((d) => d.toLowerCase()),
-      maxRecipients: Math.min(
-        body.maxRecipients ?? this.settings.maxRecipients,
-        this.settings.maxRecipients,
-      ),
-      messagesPerMinute: Math.min(
-        body.messagesPerMinute ?? this.settings.messagesPerMinute,
-        this.settings.messagesPerMinute,
-      ),
-      recipientsPerMinute: Math.min(
-        body.recipientsPerMinute ?? this.settings.recipientsPerMinute,
-        this.settings.recipientsPerMinute,
-      ),
-      enabled: body.enabled ?? true,
-    };
-    try {
-      await this.store.create({
-        ...view,
-        secret: await hashSecret(body.secret),
-        createdAt: new Date(),
-      });
-    } catch (e) {
-      if (e instanceof DuplicateUsernameError) throw new DomainError(409, e.code, e.message);
-      throw e;
-    }
-    return view;
+    return translated(this.admin.update(username, body));
+  }
+
+  @Post(':username/disable')
+  @HttpCode(200)
+  disable(@Param('username') username: string): Promise<CredentialView> {
+    return translated(this.admin.disable(username));
+  }
+
+  @Post(':username/rotate-secret')
+  @HttpCode(200)
+  async rotateSecret(
+    @Param('username') username: string,
+    @Body() body: RotateSecretDto,
+  ): Promise<WithGeneratedSecret> {
+    const { credential, generatedSecret } = await translated(
+      this.admin.rotateSecret(username, body.secret),
+    );
+    return generatedSecret ? { ...credential, generatedSecret } : credential;
   }
 }

@@ -1,4 +1,4 @@
-// The submission feature as one Nest module: credentials REST, the SMTP
+// The submission feature as one Nest module: credentials over REST and gRPC, the SMTP
 // listeners (opened on boot; on shutdown drained before Kafka disconnects, so a
 // DATA in hand can still be acknowledged) and their readiness. Expects the
 // platform modules (config, logger, metrics, MongoDB, Kafka).
@@ -23,8 +23,10 @@ import {
   ProxyAllowList,
 } from '@postline/submission/domain';
 import { CertificateReloader, type TlsMaterial } from './certificate-reloader';
+import { CredentialAdmin } from './credential-admin';
 import { CredentialStore } from './credential.store';
 import { CredentialsController } from './credentials.controller';
+import { CredentialsGrpcService } from './credentials.grpc';
 import { MessageAcceptor } from './message-acceptor';
 import { readTlsMaterial, SubmissionListener } from './smtp-listener';
 import { SessionSupervisor } from './session-supervisor';
@@ -149,6 +151,17 @@ export class SubmissionFeatureModule {
             return store;
           },
         },
+        {
+          provide: CredentialAdmin,
+          inject: [CredentialStore],
+          useFactory: (store: CredentialStore) =>
+            new CredentialAdmin(store, {
+              maxRecipients: settings.maxRecipients,
+              messagesPerMinute: settings.messagesPerMinute,
+              recipientsPerMinute: settings.recipientsPerMinute,
+            }),
+        },
+        CredentialsGrpcService,
         {
           provide: SubmissionGuards,
           useFactory: () =>

@@ -1,54 +1,39 @@
-// Body of POST /v1/credentials.
+// Body of POST /v1/credentials (and CreateCredential over gRPC).
+import { IsOptional } from 'class-validator';
 import {
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsFQDN,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+  IsEnabled,
+  IsMaxRecipients,
+  IsRate,
+  IsSecret,
+  IsSenderDomains,
+  IsUsername,
+} from './credential-fields';
 
 export class CreateCredentialDto {
-  @IsString()
-  @Matches(/^[A-Za-z0-9._@+-]{3,128}$/)
+  @IsUsername()
   username!: string;
 
-  /** Never stored or echoed; only its scrypt hash is kept. */
-  @IsString()
-  @MinLength(12)
-  @MaxLength(256)
-  secret!: string;
+  /** Absent: the server generates one and answers it once. */
+  @IsOptional()
+  @IsSecret()
+  secret?: string;
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsFQDN({ require_tld: false }, { each: true })
+  @IsSenderDomains()
   allowedSenderDomains!: string[];
 
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IsMaxRecipients()
   maxRecipients?: number;
 
-  /** Messages accepted per minute; at most the server's limit, which is also the default. */
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsRate()
   messagesPerMinute?: number;
 
-  /** Recipients accepted per minute; at most the server's limit, which is also the default. */
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsRate()
   recipientsPerMinute?: number;
 
   @IsOptional()
-  @IsBoolean()
+  @IsEnabled()
   enabled?: boolean;
 }
