@@ -14,7 +14,7 @@ describe('submission dialogue order', () => {
     await sut?.stop();
   });
 
-  it('greets without the early-talker pause and advertises SIZE, STARTTLS, ENHANCEDSTATUSCODES and no DSN', async () => {
+  it('greets without the early-talker pause, advertises SIZE, STARTTLS, ENHANCEDSTATUSCODES, no DSN, and AUTH only under TLS', async () => {
     const c = await SmtpLineClient.connect(sut.smtpPort);
     expect(await c.reply()).toMatch(/^220 submit\.postline\.test /);
     const ehlo = await c.command('EHLO client.test');
@@ -22,6 +22,10 @@ describe('submission dialogue order', () => {
     expect(ehlo).toMatch(/^250[- ]ENHANCEDSTATUSCODES$/m);
     expect(ehlo).toMatch(/^250[- ]STARTTLS$/m);
     expect(ehlo).not.toMatch(/DSN/);
+    // AUTH is offered only where it may be used: inside TLS.
+    expect(ehlo).not.toMatch(/^250[- ]AUTH/m);
+    expect(await c.startTls()).toMatch(/^220 /);
+    expect(await c.command('EHLO client.test')).toMatch(/^250[- ]AUTH PLAIN LOGIN$/m);
     c.close();
   });
 

@@ -26,6 +26,8 @@ export interface LibraryConnection {
   id: string;
   remoteAddress: string;
   session: SMTPServerSession;
+  /** True once the channel is encrypted (implicit TLS or after STARTTLS). */
+  secure: boolean;
   send(code: number, data?: string | string[], context?: string | false): void;
   close(): void;
   init(): void;
@@ -152,6 +154,15 @@ export class SupervisedConnection {
     this.conn.send(SmtpReplies[reason].code, replyText(reason));
   }
 
+  /**
+   * RFC 4954 §4 and RFC 8314: AUTH is offered only where it may be used. smtp-server lists
+   * it in EHLO on a cleartext channel too (and answers 538 when tried); drop it there.
+   */
+  private ehloFeatures(lines: string[]): string[] {
+    if (this.conn.secure || this.guards.policy.allowInsecureAuth) return lines;
+    return lines.filter((line, i) => i === 0 || !/^AUTH /i.test(line));
+  }
+
   private settlePending(): void {
     const p = this.pending;
     if (p && !this.conn._closing && !this.conn._closed && !this.blocked(p.mode))
@@ -169,6 +180,7 @@ export class SupervisedConnection {
         const hit = LIBRARY_REPLIES.find(([c, re]) => c === code && re.test(data));
         if (hit) [text, ctx] = [replyText(hit[2]), false];
       }
+      if (code === 250 && Array.isArray(data)) text = this.ehloFeatures(data);
       const beforeGreeting = !conn._ready;
       const wasClosing = conn._closing || conn._closed;
       send(code, text, ctx);
