@@ -31,6 +31,8 @@ export class AppModule {
           consumerGroup: config.POSTLINE_LIST_CONSUMER_GROUP,
           softBounceLimit: config.POSTLINE_LIST_SOFT_BOUNCE_LIMIT,
           signingSecret: config.POSTLINE_LIST_SIGNING_SECRET,
+          publicBaseUrl: config.POSTLINE_TRACKING_BASE_URL,
+          confirmationTtlHours: config.POSTLINE_LIST_CONFIRMATION_TTL_HOURS,
           streamJoin: config.POSTLINE_LIST_STREAM_JOIN,
           importChunkRows: config.POSTLINE_LIST_IMPORT_CHUNK_ROWS,
           importConcurrency: config.POSTLINE_LIST_IMPORT_CONCURRENCY,
