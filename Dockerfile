@@ -11,7 +11,7 @@
 # Stage 1 installs exactly the locked dependencies, generates the protobuf code and
 # compiles TypeScript, then drops the dev dependencies. Stage 2 copies only what runs:
 # the compiled tree, production node_modules, proto/ (gRPC reflection loads the .proto
-# files at run time) and tsconfig.base.json (tsconfig-paths resolves the @postline/*
+# files at run time), the list service's openapi.yaml and tsconfig.base.json (tsconfig-paths resolves the @postline/*
 # aliases from it). The runtime image has no shell or package manager and runs as the
 # numeric non-root user 65532, which the chart's securityContext expects.
 
@@ -50,6 +50,8 @@ COPY --from=build --chown=0:0 /app/package.json /app/tsconfig.base.json ./
 COPY --from=build --chown=0:0 /app/node_modules/ node_modules/
 COPY --from=build --chown=0:0 /app/dist/ dist/
 COPY --from=build --chown=0:0 /app/proto/ proto/
+# The list service serves its REST API description (GET /openapi.yaml) from this file.
+COPY --from=build --chown=0:0 /app/services/list/openapi.yaml services/list/openapi.yaml
 COPY --chown=0:0 deploy/docker/entrypoint.js /app/entrypoint.js
 # Files stay owned by root and read-only to the service user; the chart also mounts
 # the root filesystem read-only and gives the process a writable /tmp only.

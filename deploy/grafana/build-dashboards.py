@@ -335,6 +335,30 @@ def funnel() -> Board:
         "ops", w=8)
     b.add("timeseries", "Unsubscribes by source", [
         (rate("postline_list_unsubscribes_total", by="source"), "{{source}}")], "ops", w=8)
+    b.row("Lists: subscribers, imports and opt-in")
+    b.add("timeseries", "Subscriber rows written (single and bulk API)", [
+        (rate("postline_list_subscribers_written_total", by="result"), "{{result}}")], "ops", w=8)
+    b.add("timeseries", "Import rows (CSV and UpsertSubscribers)", [
+        (rate("postline_list_import_rows_total", by="result"), "{{result}}")], "ops", w=8)
+    b.add("timeseries", "CSV imports ended", [
+        (f"sum by (outcome) (increase(postline_list_imports_total{{{NS}}}[$__rate_interval]))", "{{outcome}}")],
+        "short", w=8, description="A failed or interrupted import keeps the rows written before; uploading the file again finishes it.")
+    b.add("timeseries", "Double opt-in", [
+        (rate("postline_list_double_optin_total", by="step"), "{{step}}")], "ops", w=8,
+        description="requested: confirmation links issued; confirmed: links followed.")
+    b.add("timeseries", "SubscriberEvents to list.events", [
+        (rate("postline_list_subscriber_events_total", by="result"), "{{result}}")], "ops", w=8,
+        description="failed: Kafka refused; the change was undone and the caller told to retry.")
+    b.add("timeseries", "Bulk subscribe duration", quantiles("postline_list_bulk_subscribe_seconds"), "s", w=8)
+    b.row("Lists: recipient streams")
+    b.add("timeseries", "Recipients streamed to campaigns", [
+        (rate("postline_list_recipients_streamed_total"), "recipients")], "ops", w=8)
+    b.add("timeseries", "Recipient streams ended", [
+        (f"sum by (outcome) (increase(postline_list_recipient_streams_total{{{NS}}}[$__rate_interval]))", "{{outcome}}")],
+        "short", w=8)
+    b.add("timeseries", "Streams waiting for their reader", [
+        (f"sum(postline_list_recipient_streams_waiting{{{NS}}})", "waiting")], "short", w=8,
+        description="Calls paused by HTTP/2 flow control: the campaign reads slower than the list sends.")
     b.row("Render")
     b.add("timeseries", "Render failures by reason", [
         (rate("postline_render_failures_total", by="reason"), "{{reason}}")], "ops", w=12)

@@ -1,7 +1,8 @@
 // Wiring of the list service: platform plumbing (config, logs, metrics, probes),
 // its own MongoDB database, Kafka (it produces list.events and consumes
-// mail.events), the gRPC server, and the list feature that serves REST, the
-// one-click unsubscribe URL and gRPC ListService.
+// mail.events), the gRPC server, the list feature that serves REST, the
+// one-click unsubscribe and confirmation URLs and gRPC ListService, and the
+// REST API's OpenAPI document.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ListFeatureModule } from '@postline/list/feature';
 import { GrpcModule } from '@postline/platform/grpc';
@@ -9,6 +10,7 @@ import { PlatformModule, type ServiceRuntime } from '@postline/platform/http';
 import { KafkaModule } from '@postline/platform/kafka';
 import { MongoModule } from '@postline/platform/mongo';
 import type { ListConfig } from './config/list.config';
+import { OpenApiController } from './openapi/openapi.controller';
 
 @Module({})
 export class AppModule {
@@ -16,6 +18,7 @@ export class AppModule {
     const { config } = runtime;
     return {
       module: AppModule,
+      controllers: [OpenApiController],
       imports: [
         PlatformModule.forRoot(runtime),
         MongoModule.forRoot({ dbName: config.POSTLINE_LIST_DB }),
@@ -31,6 +34,8 @@ export class AppModule {
           consumerGroup: config.POSTLINE_LIST_CONSUMER_GROUP,
           softBounceLimit: config.POSTLINE_LIST_SOFT_BOUNCE_LIMIT,
           signingSecret: config.POSTLINE_LIST_SIGNING_SECRET,
+          publicBaseUrl: config.POSTLINE_TRACKING_BASE_URL,
+          confirmationTtlHours: config.POSTLINE_LIST_CONFIRMATION_TTL_HOURS,
           streamJoin: config.POSTLINE_LIST_STREAM_JOIN,
           importChunkRows: config.POSTLINE_LIST_IMPORT_CHUNK_ROWS,
           importConcurrency: config.POSTLINE_LIST_IMPORT_CONCURRENCY,

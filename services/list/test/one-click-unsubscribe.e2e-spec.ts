@@ -134,6 +134,7 @@ describe('One-click unsubscribe (RFC 8058)', () => {
       listId: news,
       type: events.SubscriberEventType.SUBSCRIBER_EVENT_TYPE_UNSUBSCRIBED,
       occurredAt: expect.any(Date),
+      confirmationUrl: '',
     });
     const streamed = await drain(
       client.streamRecipients({ tenantId, listId: news, afterCursor: '' }),

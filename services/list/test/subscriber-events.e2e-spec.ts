@@ -89,6 +89,7 @@ describe('SubscriberEvents on list.events', () => {
       listId,
       type: events.SubscriberEventType.SUBSCRIBER_EVENT_TYPE_SUBSCRIBED,
       occurredAt: expect.any(Date),
+      confirmationUrl: '',
     });
   });
 

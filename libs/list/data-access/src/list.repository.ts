@@ -2,13 +2,13 @@
 import type { Types } from 'mongoose';
 import type { ListModels } from './list-models';
 import { newObjectId } from './object-id';
-import type { ListDoc } from './schemas/list.schema';
+import type { ListDoc, OptinMode } from './schemas/list.schema';
 
 export class ListRepository {
   constructor(private readonly models: ListModels) {}
 
-  async create(tenantId: string, name: string): Promise<ListDoc> {
-    const doc: ListDoc = { _id: newObjectId(), tenantId, name, createdAt: new Date() };
+  async create(tenantId: string, name: string, optin: OptinMode): Promise<ListDoc> {
+    const doc: ListDoc = { _id: newObjectId(), tenantId, name, optin, createdAt: new Date() };
     await this.models.lists.collection.insertOne(doc);
     return doc;
   }

@@ -4,7 +4,11 @@
 import type { mongo, Types } from 'mongoose';
 import { insertManyTolerant, isDuplicateKeyError, type BulkInsertOutcome } from './bulk-insert';
 import type { ListModels } from './list-models';
-import type { MembershipDoc, MembershipStatus } from './schemas/membership.schema';
+import type {
+  MembershipDoc,
+  MembershipStatus,
+  PendingConfirmation,
+} from './schemas/membership.schema';
 
 export type MembershipRef = Pick<MembershipDoc, '_id' | 'subscriberId' | 'status'>;
 
@@ -44,6 +48,41 @@ export class MembershipRepository {
 
   insertMany(docs: MembershipDoc[]): Promise<BulkInsertOutcome> {
     return insertManyTolerant(this.models.memberships, docs);
+  }
+
+  /**
+   * Replaces the confirmation an unconfirmed member awaits, only while it still
+   * awaits `expected` (none: `undefined`); false when the member was confirmed,
+   * left, or got another link meanwhile. Swapping the arguments undoes it.
+   */
+  async replaceConfirmation(
+    id: Types.ObjectId,
+    expected: PendingConfirmation | undefined,
+    next: PendingConfirmation | undefined,
+  ): Promise<boolean> {
+    const res = await this.models.memberships.collection.updateOne(
+      {
+        _id: id,
+        status: 'unconfirmed',
+        ...(expected
+          ? { 'confirmation.nonce': expected.nonce }
+          : { confirmation: { $exists: false } }),
+      },
+      next ? { $set: { confirmation: next } } : { $unset: { confirmation: '' } },
+    );
+    return res.matchedCount === 1;
+  }
+
+  /**
+   * Unconfirmed → subscribed, only for the confirmation `nonce` names; false
+   * when the member is no longer awaiting it (confirmed already, superseded, left).
+   */
+  async markConfirmed(id: Types.ObjectId, nonce: string, at: Date): Promise<boolean> {
+    const res = await this.models.memberships.collection.updateOne(
+      { _id: id, status: 'unconfirmed', 'confirmation.nonce': nonce },
+      { $set: { status: 'subscribed', confirmedAt: at } },
+    );
+    return res.matchedCount === 1;
   }
 
   /** Every membership of the given subscribers in the tenant, any status. */

@@ -19,10 +19,18 @@ export const ListErrorCode = {
   InvalidDomain: 'INVALID_DOMAIN',
   InvalidReason: 'INVALID_REASON',
   InvalidSuppression: 'INVALID_SUPPRESSION',
-  /** The unsubscribe token is not a token at all (truncated, mangled by a mail client). */
+  /** The unsubscribe or confirmation token is not a token at all (truncated, mangled by a mail client). */
   InvalidToken: 'INVALID_TOKEN',
-  /** The unsubscribe token is well formed but its signature does not hold: forged or another secret. */
+  /** The unsubscribe or confirmation token is well formed but its signature does not hold: forged or another secret. */
   TokenRejected: 'TOKEN_REJECTED',
+  /** A genuine confirmation link past its expiry: the person signs up again for a new one. */
+  TokenExpired: 'TOKEN_EXPIRED',
+  /** A confirmation link replaced by a newer one sent to the same person. */
+  TokenSuperseded: 'TOKEN_SUPERSEDED',
+  /** A confirmation link followed again after it confirmed the subscription. */
+  AlreadyConfirmed: 'ALREADY_CONFIRMED',
+  /** The subscription cannot be confirmed: the member left the list, or the address is suppressed or not active. */
+  NotConfirmable: 'NOT_CONFIRMABLE',
   /** A one-click POST without the RFC 8058 body `List-Unsubscribe=One-Click`. */
   InvalidUnsubscribeBody: 'INVALID_UNSUBSCRIBE_BODY',
   /** The address was erased (GDPR) and is kept out of every list until its suppression is removed. */

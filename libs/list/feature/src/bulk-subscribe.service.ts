@@ -2,30 +2,23 @@
 // rows (and erased addresses) reported by index, and a re-run of the same batch
 // changes nothing. Writes are shaped for FerretDB as much as MongoDB: one read
 // of what exists, one batched insert of new subscribers, small update batches
-// only for changed ones, one batched insert of memberships and one of consent
-// ledger entries, then one Kafka batch of events.
+// only for changed ones, then the memberships, ledger entries and events of
+// the chunk through upsert/list-join (shared with the CSV import and gRPC upsert).
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListDoc, MembershipStatus, SubscriberDoc } from '@postline/list/data-access';
-import { ListError, ListErrorCode } from '@postline/list/domain';
+import { ListErrorCode } from '@postline/list/domain';
 import { LOGGER } from '@postline/platform/http';
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { screenRows, type AcceptedRow } from './bulk-rows';
-import { subscribedRecord } from './consent/consent-records';
 import { ListEventsPublisher } from './list-events.publisher';
 import { LIST_STORE } from './list-feature.options';
 import type { ListStore } from './list-store';
 import { ListMetrics } from './list.metrics';
 import type { BulkSubscribeResult } from './list.views';
 import { ListsService } from './lists.service';
-import {
-  alreadyMember,
-  dataChanges,
-  erasedError,
-  newMembership,
-  newSubscriber,
-} from './subscribe.service';
-import { erasedAmong } from './suppression/suppression-match';
+import { alreadyMember, dataChanges, newSubscriber } from './subscribe.service';
+import { joinList, withoutErased } from './upsert/list-join';
 
 /** A row whose subscriber exists now; `member` when it is on the list already. */
 interface Target {
@@ -53,14 +46,13 @@ export class BulkSubscribeService {
     const fail: Fail = (row, code, reason) =>
       errors.push({ index: row.index, email: row.input.email.address, code, reason });
 
-    const erased = await erasedAmong(
-      this.store.suppressions,
+    const allowed = await withoutErased(
+      this.store,
       tenantId,
-      accepted.map((r) => r.input.email.address),
+      accepted,
+      (r) => r.input.email.address,
+      fail,
     );
-    for (const row of accepted.filter((r) => erased.has(r.input.email.address)))
-      fail(row, ListErrorCode.AddressErased, erasedError(row.input.email.address).message);
-    const allowed = accepted.filter((r) => !erased.has(r.input.email.address));
     const targets = await this.resolveSubscribers(list, allowed, fail);
     const { created, alreadyMembers } = await this.addMemberships(list, targets, fail);
 
@@ -181,64 +173,26 @@ export class BulkSubscribeService {
     fail: Fail,
   ): Promise<{ created: number; alreadyMembers: number }> {
     const joining = targets.filter((t) => !t.member);
-    const now = new Date();
-    const docs = joining.map((t) => newMembership(list, t.subscriberId, now));
-    const outcome = await this.store.memberships.insertMany(docs);
-    for (const [i, reason] of outcome.failed) {
-      fail(joining[i].row, ListErrorCode.WriteFailed, `adding to the list failed: ${reason}`);
-    }
-    const added = outcome.inserted.map((i) => docs[i]);
-    const records = outcome.inserted.map((i) =>
-      subscribedRecord(docs[i], 'bulk_api', joining[i].row.input.consent),
+    const { added, duplicates } = await joinList(
+      { store: this.store, publisher: this.publisher, logger: this.logger },
+      list,
+      joining.map((t) => ({
+        row: t.row,
+        subscriberId: t.subscriberId,
+        consent: t.row.input.consent,
+      })),
+      {
+        source: 'bulk_api',
+        undoEvent: 'bulk_undo_failed',
+        ledgerFailed: (problem) =>
+          `the consent records could not be written (${problem}); no one was added to the list, retry the same request`,
+        eventsUnavailable:
+          'the batch could not be recorded (event bus unavailable); no one was added to the list, retry the same request',
+        metrics: this.metrics,
+      },
+      fail,
     );
-    const undo = () =>
-      Promise.all([
-        this.store.memberships.deleteByIds(added.map((m) => m._id)),
-        this.store.consent.deleteByIds(records.map((r) => r._id)),
-      ]).catch((err: unknown) =>
-        this.logger.error(
-          { event: 'bulk_undo_failed', err },
-          'undoing memberships after a failed batch failed',
-        ),
-      );
-    const ledger = await this.store.consent.append(records).catch((e: Error) => e);
-    const ledgerProblem = ledger instanceof Error ? ledger.message : [...ledger.failed.values()][0];
-    if (ledgerProblem !== undefined) {
-      await undo();
-      throw new ListError(
-        ListErrorCode.WriteFailed,
-        `the consent records could not be written (${ledgerProblem}); no one was added to the list, retry the same request`,
-      );
-    }
-    try {
-      await this.publisher.subscribed(
-        added.map((m) => ({
-          tenantId: list.tenantId,
-          listId: list._id.toHexString(),
-          subscriberId: m.subscriberId.toHexString(),
-          membershipId: m._id.toHexString(),
-          occurredAt: m.createdAt,
-        })),
-      );
-      this.metrics.subscriberEvents.inc({ result: 'produced' }, added.length);
-    } catch (e) {
-      this.metrics.subscriberEvents.inc({ result: 'failed' }, added.length);
-      this.logger.error(
-        {
-          event: 'subscriber_event_failed',
-          listId: list._id.toHexString(),
-          count: added.length,
-          err: e,
-        },
-        'producing SubscriberEvents failed',
-      );
-      await undo();
-      throw new ListError(
-        ListErrorCode.EventsUnavailable,
-        'the batch could not be recorded (event bus unavailable); no one was added to the list, retry the same request',
-      );
-    }
-    const alreadyMembers = targets.length - joining.length + outcome.duplicates.length;
+    const alreadyMembers = targets.length - joining.length + duplicates.length;
     return { created: added.length, alreadyMembers };
   }
 }

@@ -1,5 +1,6 @@
 // Produces SubscriberEvent records to list.events (key: subscriber id) for
-// automations. A subscription is acknowledged (HTTP 2xx) only after its event
+// automations and, for double opt-in, for the side that mails confirmation
+// links. A subscription is acknowledged (HTTP 2xx) only after its event
 // is durable; callers undo the subscription when producing fails. An
 // unsubscribe is announced before the membership changes, with an event id
 // derived from its cause, so a retry re-announces it under the same id.
@@ -21,6 +22,17 @@ export interface SubscribedFact {
 export interface RecordSink {
   send(topic: string, records: Array<{ key: string; value: Buffer }>): Promise<void>;
 }
+
+/** A double opt-in sign-up awaiting confirmation, with the link to mail to the person. */
+export interface ConfirmationRequestedFact extends SubscribedFact {
+  /** The confirmation request; a new link for the same membership gets a new event id. */
+  nonce: string;
+  confirmationUrl: string;
+  expiresAt: Date;
+}
+
+/** A double opt-in member confirmed (unconfirmed → subscribed). */
+export type ConfirmedFact = SubscribedFact;
 
 export interface UnsubscribedFact {
   tenantId: string;
@@ -46,6 +58,33 @@ export function subscribedEvent(fact: SubscribedFact): events.SubscriberEvent {
   });
 }
 
+export function confirmationRequestedEvent(
+  fact: ConfirmationRequestedFact,
+): events.SubscriberEvent {
+  return events.SubscriberEvent.fromPartial({
+    eventId: `${fact.membershipId}:confirmation_requested:${fact.nonce}`,
+    tenantId: fact.tenantId,
+    subscriberId: fact.subscriberId,
+    listId: fact.listId,
+    type: events.SubscriberEventType.SUBSCRIBER_EVENT_TYPE_CONFIRMATION_REQUESTED,
+    occurredAt: fact.occurredAt,
+    confirmationUrl: fact.confirmationUrl,
+    confirmationExpiresAt: fact.expiresAt,
+  });
+}
+
+export function confirmedEvent(fact: ConfirmedFact): events.SubscriberEvent {
+  return events.SubscriberEvent.fromPartial({
+    // One confirmation per membership: a retried confirmation re-announces under the same id.
+    eventId: `${fact.membershipId}:confirmed`,
+    tenantId: fact.tenantId,
+    subscriberId: fact.subscriberId,
+    listId: fact.listId,
+    type: events.SubscriberEventType.SUBSCRIBER_EVENT_TYPE_CONFIRMED,
+    occurredAt: fact.occurredAt,
+  });
+}
+
 export function unsubscribedEvent(fact: UnsubscribedFact): events.SubscriberEvent {
   return events.SubscriberEvent.fromPartial({
     eventId: `${fact.membershipId}:unsubscribed:${fact.cause}`,
@@ -65,21 +104,30 @@ export class ListEventsPublisher {
   ) {}
 
   /** Produces all facts in one batch; resolves once Kafka has them durably. */
-  async subscribed(facts: SubscribedFact[]): Promise<void> {
-    if (facts.length === 0) return;
-    const records = facts.map((f) => ({
-      key: f.subscriberId,
-      value: encodePayload(events.SubscriberEvent, subscribedEvent(f)),
-    }));
-    await this.sink.send(this.options.eventsTopic, records);
+  subscribed(facts: SubscribedFact[]): Promise<void> {
+    return this.send(facts.map(subscribedEvent));
   }
 
   /** Produces all facts in one batch; resolves once Kafka has them durably. */
-  async unsubscribed(facts: UnsubscribedFact[]): Promise<void> {
-    if (facts.length === 0) return;
-    const records = facts.map((f) => ({
-      key: f.subscriberId,
-      value: encodePayload(events.SubscriberEvent, unsubscribedEvent(f)),
+  confirmationRequested(facts: ConfirmationRequestedFact[]): Promise<void> {
+    return this.send(facts.map(confirmationRequestedEvent));
+  }
+
+  /** Produces all facts in one batch; resolves once Kafka has them durably. */
+  confirmed(facts: ConfirmedFact[]): Promise<void> {
+    return this.send(facts.map(confirmedEvent));
+  }
+
+  /** Produces all facts in one batch; resolves once Kafka has them durably. */
+  unsubscribed(facts: UnsubscribedFact[]): Promise<void> {
+    return this.send(facts.map(unsubscribedEvent));
+  }
+
+  private async send(list: events.SubscriberEvent[]): Promise<void> {
+    if (list.length === 0) return;
+    const records = list.map((e) => ({
+      key: e.subscriberId,
+      value: encodePayload(events.SubscriberEvent, e),
     }));
     await this.sink.send(this.options.eventsTopic, records);
   }

@@ -1,6 +1,6 @@
 // The list feature as one Nest module: REST controllers (lists, subscribers,
 // CSV imports, segments, suppressions, GDPR export/erasure, the one-click
-// unsubscribe URL), the gRPC ListService, the engagement consumer on
+// unsubscribe URL and the double opt-in confirmation URL), the gRPC ListService, the engagement consumer on
 // mail.events, the services behind them, and the store on the service's
 // MongoDB connection. The service wiring (services/list)
 // passes its topics, consumer group, limits and signing secret.
@@ -10,6 +10,7 @@ import type { MetricsRegistry } from '@postline/platform/metrics';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import { BulkSubscribeService } from './bulk-subscribe.service';
+import { ConfirmationService } from './confirm/confirmation.service';
 import { CsvImportService } from './import/csv-import.service';
 import { DeliveryFeedbackConsumer } from './feedback/delivery-feedback.consumer';
 import { FeedbackBatchHandler } from './feedback/feedback-batch.handler';
@@ -21,6 +22,7 @@ import { ListMetrics } from './list.metrics';
 import { ListsService } from './lists.service';
 import { SubscriberPrivacyService } from './privacy/subscriber-privacy.service';
 import { RecipientsService } from './recipients.service';
+import { ConfirmController } from './rest/confirm.controller';
 import { ImportsController } from './rest/imports.controller';
 import { ListsController } from './rest/lists.controller';
 import { OneClickController } from './rest/one-click.controller';
@@ -47,6 +49,7 @@ export class ListFeatureModule {
         SubscribersController,
         SuppressionsController,
         OneClickController,
+        ConfirmController,
         SubscriberPrivacyController,
         ImportsController,
         SegmentsController,
@@ -74,6 +77,7 @@ export class ListFeatureModule {
         SuppressionsService,
         UnsubscribeService,
         OneClickService,
+        ConfirmationService,
         FeedbackBatchHandler,
         DeliveryFeedbackConsumer,
         SubscriberPrivacyService,

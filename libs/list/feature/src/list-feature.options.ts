@@ -10,8 +10,12 @@ export interface ListFeatureOptions {
   consumerGroup: string;
   /** Soft bounces in a row that suppress an address. */
   softBounceLimit: number;
-  /** HMAC key of unsubscribe tokens; the same value render signs with. */
+  /** HMAC key of unsubscribe tokens (the same value render signs with) and of confirmation links. */
   signingSecret: string;
+  /** Public base URL whose `/u/` reaches this service; confirmation links are `<base>/u/confirm/<token>`. */
+  publicBaseUrl: string;
+  /** How long a double opt-in confirmation link works, in hours. */
+  confirmationTtlHours: number;
   /** How recipient streams join members and subscribers; auto: scan on FerretDB, lookup on MongoDB. */
   streamJoin: 'auto' | 'scan' | 'lookup';
   /** CSV import: rows per write chunk. */

@@ -12,6 +12,8 @@ export type ImportOutcome = 'completed' | 'failed' | 'interrupted';
 export type StreamOutcome = 'completed' | 'cancelled' | 'failed';
 /** Where an unsubscribe came from. */
 export type UnsubscribeSource = 'one_click' | 'delivery_event' | 'erasure';
+/** A double opt-in link issued (a sign-up or a repeated one) or followed. */
+export type OptinStep = 'requested' | 'confirmed';
 /** What became of a delivery event: applied (or a no-op replay), ignored, or dead-lettered. */
 export type FeedbackResult = 'applied' | 'ignored' | 'dead_lettered';
 
@@ -27,6 +29,7 @@ export class ListMetrics {
   readonly unsubscribes: Counter<'source'>;
   readonly importRows: Counter<'result'>;
   readonly imports: Counter<'outcome'>;
+  readonly doubleOptin: Counter<'step'>;
 
   constructor(metrics: MetricsRegistry) {
     this.subscribersWritten = metrics.counter(
@@ -82,6 +85,11 @@ export class ListMetrics {
       'imports_total',
       'CSV imports ended, by outcome (completed, failed, interrupted: the upload stopped early)',
       ['outcome'],
+    );
+    this.doubleOptin = metrics.counter(
+      'double_optin_total',
+      'Double opt-in steps, by step (requested: a confirmation link issued; confirmed: a link followed)',
+      ['step'],
     );
   }
 

@@ -1,16 +1,14 @@
 // JSON shapes the REST API answers with.
-import type { MembershipStatus, GlobalStatus } from '@postline/list/data-access';
+import type { MembershipStatus, GlobalStatus, OptinMode } from '@postline/list/data-access';
 
 export interface ListView {
   id: string;
   name: string;
+  optin: OptinMode;
   createdAt: string;
 }
 
-export interface ListDetailsView {
-  id: string;
-  name: string;
-  createdAt: string;
+export interface ListDetailsView extends ListView {
   /** Members whose status on this list is "subscribed". */
   subscriberCount: number;
 }
@@ -21,6 +19,8 @@ export interface SubscriberView {
   name: string;
   attributes: Record<string, unknown>;
   status: MembershipStatus;
+  /** Double opt-in sign-up: the link that confirms it (to be mailed to the person) and its expiry. */
+  confirmation?: { url: string; expiresAt: string };
 }
 
 export interface MemberView extends SubscriberView {

@@ -1,7 +1,7 @@
 // Lists: create, look up (tenant-scoped), and the guard every list-scoped call
 // starts with, which turns a malformed or unknown id into a precise refusal.
 import { Inject, Injectable } from '@nestjs/common';
-import { parseObjectId, type ListDoc } from '@postline/list/data-access';
+import { parseObjectId, type ListDoc, type OptinMode } from '@postline/list/data-access';
 import { ListError, ListErrorCode } from '@postline/list/domain';
 import { LIST_STORE } from './list-feature.options';
 import type { ListStore } from './list-store';
@@ -11,9 +11,9 @@ import type { ListDetailsView, ListView } from './list.views';
 export class ListsService {
   constructor(@Inject(LIST_STORE) private readonly store: ListStore) {}
 
-  async create(tenantId: string, name: string): Promise<ListView> {
-    const list = await this.store.lists.create(tenantId, name.trim());
-    return { id: list._id.toHexString(), name: list.name, createdAt: list.createdAt.toISOString() };
+  async create(tenantId: string, name: string, optin: OptinMode = 'single'): Promise<ListView> {
+    const list = await this.store.lists.create(tenantId, name.trim(), optin);
+    return listView(list);
   }
 
   async details(tenantId: string, listId: string): Promise<ListDetailsView> {
@@ -23,12 +23,7 @@ export class ListsService {
       list._id,
       'subscribed',
     );
-    return {
-      id: list._id.toHexString(),
-      name: list.name,
-      createdAt: list.createdAt.toISOString(),
-      subscriberCount,
-    };
+    return { ...listView(list), subscriberCount };
   }
 
   /** The tenant's list, or ListError INVALID_ID / NOT_FOUND naming the id. */
@@ -44,6 +39,15 @@ export class ListsService {
     if (!list) throw new ListError(ListErrorCode.NotFound, `list ${id.toHexString()} not found`);
     return list;
   }
+}
+
+function listView(list: ListDoc): ListView {
+  return {
+    id: list._id.toHexString(),
+    name: list.name,
+    optin: list.optin ?? 'single',
+    createdAt: list.createdAt.toISOString(),
+  };
 }
 
 /** Echoes caller input in messages without letting it grow them unboundedly. */

@@ -6,6 +6,7 @@ import { ListMetrics } from './list.metrics';
 import { ListsService } from './lists.service';
 import { dataChanges, SubscribeService } from './subscribe.service';
 import { FakeListStore, silentLogger } from './test/fake-list-store';
+import { CONFIRM_SETTINGS } from './test/feature-fixture';
 
 class FakePublisher {
   readonly sent: SubscribedFact[][] = [];
@@ -28,7 +29,7 @@ function setup() {
     db,
     listId: list._id.toHexString(),
     publisher,
-    single: new SubscribeService(store, lists, pub, metrics, silentLogger),
+    single: new SubscribeService(store, lists, pub, metrics, silentLogger, CONFIRM_SETTINGS),
     bulk: new BulkSubscribeService(store, lists, pub, metrics, silentLogger),
   };
 }

@@ -3,6 +3,9 @@
 // unique indexes (no transactions), the consent ledger gets an entry, and the
 // SubscriberEvent is durable before the caller hears 201. If producing the
 // event fails, the subscription is undone, so a retry starts from scratch.
+// On a double opt-in list the member starts unconfirmed and the answer and a
+// CONFIRMATION_REQUESTED event carry a confirmation link; signing up again
+// while unconfirmed issues a new link that retires the old one.
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   ListDoc,
@@ -11,7 +14,7 @@ import type {
   SubscriberData,
   SubscriberDoc,
 } from '@postline/list/data-access';
-import { newObjectId } from '@postline/list/data-access';
+import { newObjectId, type ConsentRecordDoc } from '@postline/list/data-access';
 import {
   checkSubscriberInput,
   ListError,
@@ -20,14 +23,27 @@ import {
 } from '@postline/list/domain';
 import { LOGGER } from '@postline/platform/http';
 import type { Logger } from 'pino';
-import { subscribedRecord } from './consent/consent-records';
+import { issueConfirmationLink, type IssuedLink } from './confirm/confirmation-link';
+import { confirmationRequestedRecord, subscribedRecord } from './consent/consent-records';
 import { ListEventsPublisher } from './list-events.publisher';
-import { LIST_STORE } from './list-feature.options';
+import { LIST_FEATURE_OPTIONS, LIST_STORE, type ListFeatureOptions } from './list-feature.options';
 import type { ListStore } from './list-store';
 import { ListMetrics } from './list.metrics';
 import type { SubscriberView } from './list.views';
 import { ListsService } from './lists.service';
 import { erasedAmong } from './suppression/suppression-match';
+
+/** The membership a sign-up creates, its ledger entry, and its link on a double opt-in list. */
+interface Joining {
+  membership: MembershipDoc;
+  record: ConsentRecordDoc;
+  link?: IssuedLink;
+}
+
+export type ConfirmationSettings = Pick<
+  ListFeatureOptions,
+  'signingSecret' | 'publicBaseUrl' | 'confirmationTtlHours'
+>;
 
 @Injectable()
 export class SubscribeService {
@@ -37,6 +53,7 @@ export class SubscribeService {
     private readonly publisher: ListEventsPublisher,
     private readonly metrics: ListMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LIST_FEATURE_OPTIONS) private readonly options: ConfirmationSettings,
   ) {}
 
   async subscribe(tenantId: string, listId: string, body: unknown): Promise<SubscriberView> {
@@ -72,14 +89,13 @@ export class SubscribeService {
       }
       return this.addExisting(list, winner, input);
     }
-    const membership = newMembership(list, subscriber._id, now);
-    const record = subscribedRecord(membership, 'api', input.consent);
+    const { membership, record, link } = this.joining(list, subscriber._id, input, now);
     try {
       if (!(await this.store.memberships.insert(membership))) {
         throw alreadyMember(list, 'subscribed');
       }
       await this.store.consent.append([record]);
-      await this.announce(list, membership);
+      await this.announce(list, membership, link);
     } catch (e) {
       // Leave nothing behind for a request that did not succeed.
       await this.undo(() => this.store.consent.deleteByIds([record._id]));
@@ -87,7 +103,7 @@ export class SubscribeService {
       await this.undo(() => this.store.subscribers.delete(subscriber._id));
       throw e;
     }
-    return view(subscriber, 'subscribed');
+    return view(subscriber, membership.status, link);
   }
 
   private async addExisting(
@@ -96,23 +112,91 @@ export class SubscribeService {
     input: SubscriberInput,
   ): Promise<SubscriberView> {
     const current = await this.store.memberships.find(list._id, subscriber._id);
+    if (current?.status === 'unconfirmed' && list.optin === 'double')
+      return this.reissue(list, subscriber, current, input);
     if (current) throw alreadyMember(list, current.status);
-    const membership = newMembership(list, subscriber._id, new Date());
+    const { membership, record, link } = this.joining(list, subscriber._id, input, new Date());
     if (!(await this.store.memberships.insert(membership))) throw alreadyMember(list, 'subscribed');
     const changes = dataChanges(subscriber, input);
     const before = { name: subscriber.name, attributes: subscriber.attributes };
-    const record = subscribedRecord(membership, 'api', input.consent);
     try {
       if (changes) await this.updateData(subscriber, changes);
       await this.store.consent.append([record]);
-      await this.announce(list, membership);
+      await this.announce(list, membership, link);
     } catch (e) {
       await this.undo(() => this.store.consent.deleteByIds([record._id]));
       await this.undo(() => this.store.memberships.deleteByIds([membership._id]));
       if (changes) await this.undo(() => this.updateData(subscriber, before));
       throw e;
     }
-    return view({ ...subscriber, ...changes }, 'subscribed');
+    return view({ ...subscriber, ...changes }, membership.status, link);
+  }
+
+  /** A membership for a sign-up: subscribed, or unconfirmed with a new link on a double opt-in list. */
+  private joining(
+    list: ListDoc,
+    subscriberId: SubscriberDoc['_id'],
+    input: SubscriberInput,
+    now: Date,
+  ): Joining {
+    const membership = newMembership(list, subscriberId, now);
+    if (list.optin !== 'double') {
+      return { membership, record: subscribedRecord(membership, 'api', input.consent) };
+    }
+    const link = issueConfirmationLink(
+      this.options,
+      { tenantId: list.tenantId, subscriberId, listId: list._id },
+      now,
+    );
+    return {
+      membership: { ...membership, status: 'unconfirmed', confirmation: link.pending },
+      record: confirmationRequestedRecord(membership, link.pending.nonce, 'api', input.consent),
+      link,
+    };
+  }
+
+  /**
+   * An unconfirmed member signs up again (lost or expired link): a new link
+   * replaces the old one, which stops working. Name and attributes are left
+   * as stored until the person confirms.
+   */
+  private async reissue(
+    list: ListDoc,
+    subscriber: SubscriberDoc,
+    current: MembershipDoc,
+    input: SubscriberInput,
+  ): Promise<SubscriberView> {
+    const link = issueConfirmationLink(
+      this.options,
+      { tenantId: list.tenantId, subscriberId: subscriber._id, listId: list._id },
+      new Date(),
+    );
+    const record = confirmationRequestedRecord(
+      current,
+      link.pending.nonce,
+      'api',
+      input.consent,
+      link.pending.requestedAt,
+    );
+    const previous = current.confirmation;
+    await this.store.consent.append([record]);
+    if (!(await this.store.memberships.replaceConfirmation(current._id, previous, link.pending))) {
+      await this.undo(() => this.store.consent.deleteByIds([record._id]));
+      throw new ListError(
+        ListErrorCode.AlreadySubscribed,
+        `this address's subscription to list ${list._id.toHexString()} changed meanwhile (confirmed or left); nothing was changed`,
+      );
+    }
+    try {
+      await this.announce(list, current, link);
+    } catch (e) {
+      await this.undo(async () => {
+        await this.store.memberships.replaceConfirmation(current._id, link.pending, previous);
+      });
+      await this.undo(() => this.store.consent.deleteByIds([record._id]));
+      throw e;
+    }
+    return view(subscriber, 'unconfirmed', link);
   }
 
   private async updateData(
@@ -125,17 +209,32 @@ export class SubscribeService {
       throw new Error(`updating subscriber ${subscriber._id.toHexString()} failed: ${reason}`);
   }
 
-  private async announce(list: ListDoc, membership: MembershipDoc): Promise<void> {
+  /** SUBSCRIBED, or CONFIRMATION_REQUESTED with the link; durable before the caller hears 201. */
+  private async announce(
+    list: ListDoc,
+    membership: MembershipDoc,
+    link?: IssuedLink,
+  ): Promise<void> {
+    const fact = {
+      tenantId: list.tenantId,
+      listId: list._id.toHexString(),
+      subscriberId: membership.subscriberId.toHexString(),
+      membershipId: membership._id.toHexString(),
+      occurredAt: link ? link.pending.requestedAt : membership.createdAt,
+    };
     try {
-      await this.publisher.subscribed([
-        {
-          tenantId: list.tenantId,
-          listId: list._id.toHexString(),
-          subscriberId: membership.subscriberId.toHexString(),
-          membershipId: membership._id.toHexString(),
-          occurredAt: membership.createdAt,
-        },
-      ]);
+      if (!link) await this.publisher.subscribed([fact]);
+      else {
+        await this.publisher.confirmationRequested([
+          {
+            ...fact,
+            nonce: link.pending.nonce,
+            confirmationUrl: link.url,
+            expiresAt: link.pending.expiresAt,
+          },
+        ]);
+        this.metrics.doubleOptin.inc({ step: 'requested' });
+      }
       this.metrics.subscriberEvents.inc({ result: 'produced' });
     } catch (e) {
       this.metrics.subscriberEvents.inc({ result: 'failed' });
@@ -230,6 +329,7 @@ export function alreadyMember(list: ListDoc, status: MembershipStatus): ListErro
 function view(
   s: Pick<SubscriberDoc, '_id' | 'email' | 'name' | 'attributes'>,
   status: MembershipStatus,
+  link?: IssuedLink,
 ): SubscriberView {
   return {
     id: s._id.toHexString(),
@@ -237,5 +337,8 @@ function view(
     name: s.name,
     attributes: s.attributes ?? {},
     status,
+    ...(link
+      ? { confirmation: { url: link.url, expiresAt: link.pending.expiresAt.toISOString() } }
+      : {}),
   };
 }

@@ -5,6 +5,7 @@ import {
   TokenRejectedError,
   verifyReturnPath,
   verifyToken,
+  type ConfirmClaims,
   type MessageClaims,
 } from './signed-token';
 
@@ -60,6 +61,71 @@ describe('signed tokens', () => {
     expect(verifyToken('click', token, secret).url).toBe('https://example.test/a');
     const noUrl = signToken('click', claims as never, secret);
     expect(() => verifyToken('click', noUrl, secret)).toThrow(/incomplete claims/);
+  });
+});
+
+describe('confirmation tokens (double opt-in)', () => {
+  const issuedAt = new Date('2025-03-01T12:00:00Z');
+  const confirm: ConfirmClaims = {
+    tenant: 'acme',
+    subscriber: '65f0c0ffee0000000000abcd',
+    list: '65f0c0ffee0000000000beef',
+    nonce: 'n0nce-1',
+    exp: issuedAt.getTime() / 1000 + 3600,
+  };
+  const at = (ms: number) => new Date(issuedAt.getTime() + ms);
+  const reasonOf = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      return (e as TokenRejectedError).reason;
+    }
+    return 'accepted';
+  };
+
+  it('round-trips tenant, subscriber, list, nonce and expiry until the expiry', () => {
+    const token = signToken('confirm', confirm, secret);
+    expect(verifyToken('confirm', token, secret, issuedAt)).toEqual(confirm);
+    expect(verifyToken('confirm', token, secret, at(3599_999))).toEqual(confirm);
+  });
+
+  it('refuses a genuine token from its expiry second on, as expired', () => {
+    const token = signToken('confirm', confirm, secret);
+    expect(reasonOf(() => verifyToken('confirm', token, secret, at(3600_000)))).toBe('expired');
+    expect(reasonOf(() => verifyToken('confirm', token, secret, at(86400_000)))).toBe('expired');
+  });
+
+  it('reports a forged expired token as forged, not expired', () => {
+    const forged = signToken('confirm', confirm, 'other-secret');
+    expect(reasonOf(() => verifyToken('confirm', forged, secret, at(86400_000)))).toBe(
+      'bad signature',
+    );
+    // Pushing the expiry out breaks the signature.
+    const [, sig] = signToken('confirm', confirm, secret).split('.');
+    const later = Buffer.from(JSON.stringify({ ...confirm, exp: confirm.exp + 86400 })).toString(
+      'base64url',
+    );
+    expect(reasonOf(() => verifyToken('confirm', `${later}.${sig}`, secret, issuedAt))).toBe(
+      'bad signature',
+    );
+  });
+
+  it('keeps confirmation and unsubscribe tokens apart', () => {
+    const token = signToken('confirm', confirm, secret);
+    expect(reasonOf(() => verifyToken('unsubscribe', token, secret))).toBe('bad signature');
+    const unsubscribe = signToken('unsubscribe', claims, secret);
+    expect(reasonOf(() => verifyToken('confirm', unsubscribe, secret))).toBe('bad signature');
+  });
+
+  it('requires a list, a nonce and a numeric expiry in a confirmation token', () => {
+    const { nonce: _nonce, ...noNonce } = confirm;
+    const { exp: _exp, ...noExpiry } = confirm;
+    for (const partial of [noNonce, noExpiry, { ...confirm, exp: '9999999999' }]) {
+      const token = signToken('confirm', partial as never, secret);
+      expect(reasonOf(() => verifyToken('confirm', token, secret, issuedAt))).toBe(
+        'incomplete claims',
+      );
+    }
   });
 });
 

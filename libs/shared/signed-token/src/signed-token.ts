@@ -1,12 +1,14 @@
 // Signed tokens render puts in the links and addresses of a campaign message
-// (unsubscribe, click, open, VERP return path). The services that receive the
+// (unsubscribe, click, open, VERP return path), and the list service in the
+// double opt-in confirmation links it issues. The services that receive the
 // hits verify them with the same secret — the list service the one-click
-// unsubscribe, the campaign service clicks and opens — so a hit or a bounce is
-// trusted without a lookup. Shared so signer and verifiers cannot drift apart.
+// unsubscribe and confirmations, the campaign service clicks and opens — so a
+// hit or a bounce is trusted without a lookup. Shared so signer and verifiers
+// cannot drift apart.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What a token is for; signed into it so an open token can never act as an unsubscribe. */
-export type TokenPurpose = 'unsubscribe' | 'click' | 'open';
+export type TokenPurpose = 'unsubscribe' | 'click' | 'open' | 'confirm';
 
 export interface MessageClaims {
   tenant: string;
@@ -21,15 +23,35 @@ export interface ClickClaims extends MessageClaims {
   url: string;
 }
 
-export type TokenClaims<P extends TokenPurpose> = P extends 'click' ? ClickClaims : MessageClaims;
+/** A double opt-in confirmation link: one pending subscription, until `exp`. */
+export interface ConfirmClaims {
+  tenant: string;
+  subscriber: string;
+  list: string;
+  /**
+   * The confirmation request this link answers. The list service keeps the
+   * nonce of the latest request on the membership, so a link works once, and
+   * not after a newer link replaced it.
+   */
+  nonce: string;
+  /** Expiry in seconds since the epoch; verifyToken refuses the token from then on. */
+  exp: number;
+}
+
+export type TokenClaims<P extends TokenPurpose> = P extends 'click'
+  ? ClickClaims
+  : P extends 'confirm'
+    ? ConfirmClaims
+    : MessageClaims;
 
 /**
  * Why a token was refused. `bad signature` is the only one a forger can reach
- * with a well-formed token; the others mean the token was garbled (or, for the
- * claims ones, signed by a buggy signer).
+ * with a well-formed token; `expired` is a genuine token past its `exp`; the
+ * others mean the token was garbled (or, for the claims ones, signed by a
+ * buggy signer).
  */
 export type TokenRejectReason =
-  'malformed' | 'bad signature' | 'undecodable claims' | 'incomplete claims';
+  'malformed' | 'bad signature' | 'undecodable claims' | 'incomplete claims' | 'expired';
 
 export class TokenRejectedError extends Error {
   readonly code = 'TOKEN_REJECTED';
@@ -53,11 +75,17 @@ export function signToken<P extends TokenPurpose>(
   return `${body}.${mac(secret, purpose, body).toString('base64url')}`;
 }
 
-/** Returns the claims of a token signed with `secret` for `purpose`; throws TokenRejectedError otherwise. */
+/**
+ * Returns the claims of a token signed with `secret` for `purpose`; throws
+ * TokenRejectedError otherwise. A token with an `exp` claim is refused
+ * (`expired`) from that second on; the signature is checked first, so only a
+ * genuine token can be reported expired.
+ */
 export function verifyToken<P extends TokenPurpose>(
   purpose: P,
   token: string,
   secret: string,
+  now: Date = new Date(),
 ): TokenClaims<P> {
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) throw new TokenRejectedError('malformed');
@@ -74,16 +102,26 @@ export function verifyToken<P extends TokenPurpose>(
   } catch {
     throw new TokenRejectedError('undecodable claims');
   }
-  if (!isMessageClaims(claims) || (purpose === 'click' && typeof claims.url !== 'string')) {
-    throw new TokenRejectedError('incomplete claims');
+  if (!hasClaimsOf(purpose, claims)) throw new TokenRejectedError('incomplete claims');
+  if (typeof claims.exp === 'number' && now.getTime() >= claims.exp * 1000) {
+    throw new TokenRejectedError('expired');
   }
   return claims as unknown as TokenClaims<P>;
 }
 
-function isMessageClaims(c: unknown): c is MessageClaims & Record<string, unknown> {
-  if (typeof c !== 'object' || c === null) return false;
+const REQUIRED_TEXT: Record<TokenPurpose, readonly string[]> = {
+  unsubscribe: ['tenant', 'subscriber', 'campaign', 'message'],
+  open: ['tenant', 'subscriber', 'campaign', 'message'],
+  click: ['tenant', 'subscriber', 'campaign', 'message', 'url'],
+  confirm: ['tenant', 'subscriber', 'list', 'nonce'],
+};
+
+function hasClaimsOf(purpose: TokenPurpose, c: unknown): c is Record<string, unknown> {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return false;
   const o = c as Record<string, unknown>;
-  return ['tenant', 'subscriber', 'campaign', 'message'].every((k) => typeof o[k] === 'string');
+  if (!REQUIRED_TEXT[purpose].every((k) => typeof o[k] === 'string')) return false;
+  // A confirmation link must end; one without a usable expiry is not ours.
+  return purpose !== 'confirm' || (typeof o.exp === 'number' && Number.isFinite(o.exp));
 }
 
 /** Short signature of a message id for the VERP return path (`b+<id>.<sig>@domain`). */

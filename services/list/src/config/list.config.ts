@@ -60,7 +60,20 @@ export const listConfigSchema = {
   POSTLINE_LIST_SIGNING_SECRET: {
     kind: 'string',
     default: INSECURE_LOCAL_SIGNING_SECRET,
-    doc: "HMAC-SHA256 key that verifies one-click unsubscribe tokens; must be the same value as render's POSTLINE_RENDER_SIGNING_SECRET; must be set when NODE_ENV=production",
+    doc: "HMAC-SHA256 key that verifies one-click unsubscribe tokens and signs double opt-in confirmation links; must be the same value as render's POSTLINE_RENDER_SIGNING_SECRET; must be set when NODE_ENV=production",
+  },
+  POSTLINE_TRACKING_BASE_URL: {
+    kind: 'url',
+    protocols: ['http', 'https'],
+    default: 'http://127.0.0.1:38101',
+    doc: 'public base URL whose /u/ path reaches this service (the tracking base URL render uses); double opt-in confirmation links are <base>/u/confirm/<token>',
+  },
+  POSTLINE_LIST_CONFIRMATION_TTL_HOURS: {
+    kind: 'int',
+    min: 1,
+    max: 720,
+    default: '72',
+    doc: 'how long a double opt-in confirmation link works, in hours; an expired link answers 410 TOKEN_EXPIRED and signing up again sends a new one',
   },
   POSTLINE_LIST_STREAM_JOIN: {
     kind: 'enum',

@@ -1,11 +1,16 @@
-// One entry of the consent ledger: a subscription or unsubscription of one
-// subscriber on one list, with the evidence that came with it. Append-only: a
+// One entry of the consent ledger: a subscription, a double opt-in request
+// and its confirmation, or an unsubscription of one subscriber on one list, with the evidence that came with it. Append-only: a
 // record is never updated, only inserted, and deleted only when the subscriber
 // is erased. The _id is derived from the membership, the action and its cause,
 // so a retried write cannot record the same change twice.
 import { Schema, type Types } from 'mongoose';
 
-export const CONSENT_ACTIONS = ['subscribed', 'unsubscribed'] as const;
+export const CONSENT_ACTIONS = [
+  'subscribed',
+  'confirmation_requested',
+  'confirmed',
+  'unsubscribed',
+] as const;
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
 
 export interface ConsentRecordDoc {
@@ -14,7 +19,7 @@ export interface ConsentRecordDoc {
   subscriberId: Types.ObjectId;
   listId: Types.ObjectId;
   action: ConsentAction;
-  /** Through what: "api", "bulk_api", a caller's form name, "one_click", "delivery_event", ... */
+  /** Through what: "api", "bulk_api", a caller's form name, "double_opt_in", "one_click", "delivery_event", ... */
   source: string;
   at: Date;
   ip?: string;

@@ -6,6 +6,14 @@ import { Schema, type Types } from 'mongoose';
 export const MEMBERSHIP_STATUSES = ['unconfirmed', 'subscribed', 'unsubscribed'] as const;
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 
+/** The confirmation an unconfirmed (double opt-in) member awaits: the latest link issued. */
+export interface PendingConfirmation {
+  /** Signed into the link; a newer request replaces it, so older links stop working. */
+  nonce: string;
+  requestedAt: Date;
+  expiresAt: Date;
+}
+
 export interface MembershipDoc {
   _id: Types.ObjectId;
   tenantId: string;
@@ -13,6 +21,9 @@ export interface MembershipDoc {
   subscriberId: Types.ObjectId;
   status: MembershipStatus;
   createdAt: Date;
+  /** Double opt-in: set while unconfirmed (kept afterwards, so a replayed link is recognised). */
+  confirmation?: PendingConfirmation;
+  confirmedAt?: Date;
   /** When and through what (one-click, delivery event, erasure) the member left the list. */
   unsubscribedAt?: Date;
   unsubscribeSource?: string;
@@ -25,6 +36,17 @@ export const MembershipSchema = new Schema<MembershipDoc>(
     subscriberId: { type: Schema.Types.ObjectId, required: true },
     status: { type: String, enum: MEMBERSHIP_STATUSES, required: true },
     createdAt: { type: Date, required: true },
+    confirmation: {
+      type: new Schema<PendingConfirmation>(
+        {
+          nonce: { type: String, required: true },
+          requestedAt: { type: Date, required: true },
+          expiresAt: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+    },
+    confirmedAt: { type: Date },
     unsubscribedAt: { type: Date },
     unsubscribeSource: { type: String },
   },

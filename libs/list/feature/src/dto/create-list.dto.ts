@@ -1,5 +1,6 @@
 // Body of POST /v1/lists.
-import { IsString, Length, Matches } from 'class-validator';
+import { OPTIN_MODES, type OptinMode } from '@postline/list/data-access';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export class CreateListDto {
   @IsString()
@@ -8,4 +9,9 @@ export class CreateListDto {
   // eslint-disable-next-line no-control-regex
   @Matches(/^[^\x00-\x1f\x7f]*$/, { message: 'name must not contain control characters' })
   name!: string;
+
+  /** `double`: sign-ups stay unconfirmed until the person follows a confirmation link. */
+  @IsOptional()
+  @IsIn(OPTIN_MODES, { message: `optin must be one of: ${OPTIN_MODES.join(', ')}` })
+  optin?: OptinMode;
 }

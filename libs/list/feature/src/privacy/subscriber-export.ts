@@ -26,6 +26,8 @@ export interface SubscriberExport {
     listName: string | null;
     status: string;
     subscribedAt: string;
+    /** Double opt-in: when the person followed the confirmation link. */
+    confirmedAt?: string;
     unsubscribedAt?: string;
     unsubscribeSource?: string;
   }>;

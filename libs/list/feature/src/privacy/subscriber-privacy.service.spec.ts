@@ -5,7 +5,7 @@ import { ListsService } from '../lists.service';
 import { RecipientsService } from '../recipients.service';
 import { SubscribeService } from '../subscribe.service';
 import { silentLogger } from '../test/fake-list-store';
-import { featureFixture } from '../test/feature-fixture';
+import { CONFIRM_SETTINGS, featureFixture } from '../test/feature-fixture';
 import { SubscriberPrivacyService } from './subscriber-privacy.service';
 
 const codeOf = (p: Promise<unknown>) =>
@@ -24,7 +24,7 @@ function setup() {
     ...f,
     news,
     promos,
-    single: new SubscribeService(f.store, lists, pub, f.metrics, silentLogger),
+    single: new SubscribeService(f.store, lists, pub, f.metrics, silentLogger, CONFIRM_SETTINGS),
     bulk: new BulkSubscribeService(f.store, lists, pub, f.metrics, silentLogger),
     privacy: new SubscriberPrivacyService(f.store, f.unsubscribe, f.metrics, silentLogger),
     recipients: new RecipientsService(f.store, { streamJoin: 'lookup' }),

@@ -69,6 +69,7 @@ export class SubscriberPrivacyService {
         listName: names.get(m.listId.toHexString()) ?? null,
         status: m.status,
         subscribedAt: iso(m.createdAt)!,
+        ...(m.confirmedAt ? { confirmedAt: iso(m.confirmedAt) } : {}),
         ...(m.unsubscribedAt ? { unsubscribedAt: iso(m.unsubscribedAt) } : {}),
         ...(m.unsubscribeSource ? { unsubscribeSource: m.unsubscribeSource } : {}),
       })),

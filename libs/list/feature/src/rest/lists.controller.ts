@@ -14,7 +14,7 @@ export class ListsController {
   @Post()
   @HttpCode(201)
   create(@Tenant() tenantId: string, @Body() body: CreateListDto): Promise<ListView> {
-    return this.lists.create(tenantId, body.name);
+    return this.lists.create(tenantId, body.name, body.optin);
   }
 
   @Get(':listId')

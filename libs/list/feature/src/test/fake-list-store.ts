@@ -7,6 +7,8 @@ import type {
   ListDoc,
   MembershipDoc,
   MembershipStatus,
+  OptinMode,
+  PendingConfirmation,
   SubscriberDoc,
   SuppressionDoc,
 } from '@postline/list/data-access';
@@ -25,8 +27,8 @@ export class FakeListStore {
   /** Engagement statements run, for asserting on batching and order. */
   readonly engagementStatementsRun: number[] = [];
 
-  addList(tenantId = 't1'): ListDoc {
-    const list = { _id: newObjectId(), tenantId, name: 'L', createdAt: new Date() };
+  addList(tenantId = 't1', optin: OptinMode = 'single'): ListDoc {
+    const list = { _id: newObjectId(), tenantId, name: 'L', optin, createdAt: new Date() };
     this.lists.push(list);
     return list;
   }
@@ -194,6 +196,24 @@ export class FakeListStore {
           this.memberships.filter(
             (m) => m.tenantId === tenantId && ids.some((id) => id.equals(m.subscriberId)),
           ),
+        replaceConfirmation: async (
+          id: Types.ObjectId,
+          expected: PendingConfirmation | undefined,
+          next: PendingConfirmation | undefined,
+        ) => {
+          const m = this.memberships.find((x) => x._id.equals(id));
+          if (!m || m.status !== 'unconfirmed' || m.confirmation?.nonce !== expected?.nonce)
+            return false;
+          if (next) m.confirmation = { ...next };
+          else delete m.confirmation;
+          return true;
+        },
+        markConfirmed: async (id: Types.ObjectId, nonce: string, at: Date) => {
+          const m = this.memberships.find((x) => x._id.equals(id));
+          if (!m || m.status !== 'unconfirmed' || m.confirmation?.nonce !== nonce) return false;
+          Object.assign(m, { status: 'subscribed', confirmedAt: at });
+          return true;
+        },
         markUnsubscribed: async (
           changes: Array<{ id: Types.ObjectId; at: Date }>,
           source: string,

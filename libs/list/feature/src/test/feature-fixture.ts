@@ -8,13 +8,18 @@ import {
   type Counter,
   type MetricsRegistry,
 } from '@postline/platform/metrics';
+import { ConfirmationService } from '../confirm/confirmation.service';
 import { FeedbackBatchHandler } from '../feedback/feedback-batch.handler';
 import type {
+  ConfirmationRequestedFact,
+  ConfirmedFact,
   ListEventsPublisher,
   SubscribedFact,
   UnsubscribedFact,
 } from '../list-events.publisher';
 import { ListMetrics } from '../list.metrics';
+import { ListsService } from '../lists.service';
+import { SubscribeService } from '../subscribe.service';
 import { SuppressionsService } from '../suppression/suppressions.service';
 import { OneClickService } from '../unsubscribe/one-click.service';
 import { UnsubscribeService } from '../unsubscribe/unsubscribe.service';
@@ -23,10 +28,20 @@ import { FakeListStore, silentLogger } from './fake-list-store';
 export class RecordingPublisher {
   readonly subscribedFacts: SubscribedFact[] = [];
   readonly unsubscribedFacts: UnsubscribedFact[] = [];
+  readonly confirmationRequestedFacts: ConfirmationRequestedFact[] = [];
+  readonly confirmedFacts: ConfirmedFact[] = [];
   failing = false;
   async subscribed(facts: SubscribedFact[]): Promise<void> {
     if (this.failing) throw new Error('broker unreachable');
     this.subscribedFacts.push(...facts);
+  }
+  async confirmationRequested(facts: ConfirmationRequestedFact[]): Promise<void> {
+    if (this.failing) throw new Error('broker unreachable');
+    this.confirmationRequestedFacts.push(...facts);
+  }
+  async confirmed(facts: ConfirmedFact[]): Promise<void> {
+    if (this.failing) throw new Error('broker unreachable');
+    this.confirmedFacts.push(...facts);
   }
   async unsubscribed(facts: UnsubscribedFact[]): Promise<void> {
     if (this.failing && facts.length > 0) throw new Error('broker unreachable');
@@ -35,6 +50,13 @@ export class RecordingPublisher {
 }
 
 export const SIGNING_SECRET = 'unit-test-secret';
+
+/** What SubscribeService needs to issue confirmation links in unit tests. */
+export const CONFIRM_SETTINGS = {
+  signingSecret: SIGNING_SECRET,
+  publicBaseUrl: 'https://t.example.com/',
+  confirmationTtlHours: 48,
+};
 
 let registryCount = 0;
 
@@ -57,6 +79,21 @@ export function featureFixture(softBounceLimit = 3) {
     metrics,
     registry,
     unsubscribe,
+    subscribe: new SubscribeService(
+      store,
+      new ListsService(store),
+      publisher as unknown as ListEventsPublisher,
+      metrics,
+      silentLogger,
+      CONFIRM_SETTINGS,
+    ),
+    confirmations: new ConfirmationService(
+      store,
+      publisher as unknown as ListEventsPublisher,
+      metrics,
+      { signingSecret: SIGNING_SECRET },
+      silentLogger,
+    ),
     feedback: new FeedbackBatchHandler(
       store,
       unsubscribe,

@@ -13,7 +13,8 @@ export const PAGE_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
 };
 
-function page(title: string, body: string): string {
+/** A bare page: no scripts, styles or personal data; `body` is trusted HTML of ours. */
+export function page(title: string, body: string): string {
   return [
     '<!doctype html>',
     '<html lang="en">',

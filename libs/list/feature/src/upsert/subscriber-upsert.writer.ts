@@ -5,11 +5,12 @@
 // stay as they are). Running the same rows again writes nothing and reports
 // them unchanged. Inserts go first (FerretDB serves them fast; a duplicate-key
 // refusal says "exists"), so only rows whose address exists cost a lookup.
+// Joining the list (memberships, ledger, events, undo) is upsert/list-join,
+// shared with bulk subscribe.
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListDoc, MembershipStatus, SubscriberDoc } from '@postline/list/data-access';
 import {
   checkAttributes,
-  ListError,
   ListErrorCode,
   type AttributeValue,
   type SubscriberInput,
@@ -17,12 +18,11 @@ import {
 import { LOGGER } from '@postline/platform/http';
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
-import { subscribedRecord } from '../consent/consent-records';
 import { ListEventsPublisher } from '../list-events.publisher';
 import { LIST_STORE } from '../list-feature.options';
 import type { ListStore } from '../list-store';
-import { erasedError, newMembership, newSubscriber } from '../subscribe.service';
-import { erasedAmong } from '../suppression/suppression-match';
+import { newSubscriber } from '../subscribe.service';
+import { joinList, withoutErased } from './list-join';
 
 export interface UpsertRow {
   /** How the caller names the row in its report: a CSV line, a stream index. */
@@ -74,11 +74,13 @@ export class SubscriberUpsertWriter {
     const errors: UpsertRowError[] = [];
     const fail: Fail = (row, code, reason) =>
       errors.push({ ref: row.ref, email: row.input.email.address, code, reason });
-    const addresses = rows.map((r) => r.input.email.address);
-    const erased = await erasedAmong(this.store.suppressions, list.tenantId, addresses);
-    for (const row of rows.filter((r) => erased.has(r.input.email.address)))
-      fail(row, ListErrorCode.AddressErased, erasedError(row.input.email.address).message);
-    const allowed = rows.filter((r) => !erased.has(r.input.email.address));
+    const allowed = await withoutErased(
+      this.store,
+      list.tenantId,
+      rows,
+      (r) => r.input.email.address,
+      fail,
+    );
 
     const targets = await this.resolve(list, allowed, fail);
     const created = await this.join(list, targets, source, fail);
@@ -174,59 +176,24 @@ export class SubscriberUpsertWriter {
     fail: Fail,
   ): Promise<number> {
     const joining = targets.filter((t) => !t.member);
-    const now = new Date();
-    const docs = joining.map((t) => newMembership(list, t.subscriberId, now));
-    const outcome = await this.store.memberships.insertMany(docs);
-    for (const [i, reason] of outcome.failed)
-      fail(joining[i].row, ListErrorCode.WriteFailed, `adding to the list failed: ${reason}`);
-    // A membership another writer created meanwhile: the row was on the list after all.
-    for (const i of outcome.duplicates) joining[i].member = true;
-    const added = outcome.inserted.map((i) => docs[i]);
-    const records = outcome.inserted.map((i) =>
-      subscribedRecord(docs[i], source, joining[i].row.input.consent),
+    const { added, duplicates } = await joinList(
+      { store: this.store, publisher: this.publisher, logger: this.logger },
+      list,
+      joining.map((t) => ({
+        row: t.row,
+        subscriberId: t.subscriberId,
+        consent: t.row.input.consent,
+      })),
+      {
+        source,
+        undoEvent: 'upsert_undo_failed',
+        ledgerFailed: (problem) => `the consent records could not be written (${problem})`,
+        eventsUnavailable: 'the event bus is unavailable',
+      },
+      fail,
     );
-    const undo = () =>
-      Promise.all([
-        this.store.memberships.deleteByIds(added.map((m) => m._id)),
-        this.store.consent.deleteByIds(records.map((r) => r._id)),
-      ]).catch((err: unknown) =>
-        this.logger.error(
-          { event: 'upsert_undo_failed', err },
-          'undoing memberships of a failed chunk failed',
-        ),
-      );
-    const ledger = await this.store.consent.append(records).catch((e: Error) => e);
-    const ledgerProblem = ledger instanceof Error ? ledger.message : [...ledger.failed.values()][0];
-    if (ledgerProblem !== undefined) {
-      await undo();
-      throw new ListError(
-        ListErrorCode.WriteFailed,
-        `the consent records could not be written (${ledgerProblem})`,
-      );
-    }
-    try {
-      await this.publisher.subscribed(
-        added.map((m) => ({
-          tenantId: list.tenantId,
-          listId: list._id.toHexString(),
-          subscriberId: m.subscriberId.toHexString(),
-          membershipId: m._id.toHexString(),
-          occurredAt: m.createdAt,
-        })),
-      );
-    } catch (e) {
-      this.logger.error(
-        {
-          event: 'subscriber_event_failed',
-          listId: list._id.toHexString(),
-          count: added.length,
-          err: e,
-        },
-        'producing SubscriberEvents failed',
-      );
-      await undo();
-      throw new ListError(ListErrorCode.EventsUnavailable, 'the event bus is unavailable');
-    }
+    // A membership another writer created meanwhile: the row was on the list after all.
+    for (const i of duplicates) joining[i].member = true;
     return added.length;
   }
 }
