@@ -104,6 +104,7 @@ export function toProto(c: CampaignDoc, guardDefaults: GuardLimits): campaignV1.
     recipientsQueued: c.recipientsQueued,
     createdAt: c.createdAt,
     launchedAt: c.launchedAt,
+    ...trackingOf(c),
     pauseReason: c.pauseReason
       ? REASON[c.pauseReason]
       : campaignV1.GuardReason.GUARD_REASON_UNSPECIFIED,

@@ -48,6 +48,9 @@ export class CampaignGrpcService implements OnModuleInit {
           fromAddress: req.fromAddress,
           fromName: req.fromName || undefined,
           sendRatePerSecond: req.sendRatePerSecond || undefined,
+          // optional in the proto: unset stays undefined, and the service's default (true) applies.
+          trackClicks: req.trackClicks,
+          trackOpens: req.trackOpens,
           guard: req.guard && guardLimits(req.guard),
         });
         return { campaign: proto(await this.campaigns.create(req.tenantId || 'default', input)) };
