@@ -1,7 +1,21 @@
 // Campaign documents in the campaign service's own database.
+import {
+  GUARD_REASONS,
+  type GuardCounts,
+  type GuardLimits,
+  type GuardReason,
+} from '@postline/campaign/domain';
 import { Schema } from 'mongoose';
 
-export type CampaignState = 'draft' | 'sending' | 'sent' | 'failed';
+/** draft → sending → sent | failed; sending ⇄ paused (the guard pauses, an operator resumes). */
+export type CampaignState = 'draft' | 'sending' | 'paused' | 'sent' | 'failed';
+export const CAMPAIGN_STATES: readonly CampaignState[] = [
+  'draft',
+  'sending',
+  'paused',
+  'sent',
+  'failed',
+];
 
 export interface CampaignTracking {
   clicks: boolean;
@@ -29,6 +43,15 @@ export interface CampaignDoc {
   /** Cursor of the last recipient produced: a restarted launch resumes after it. */
   launchCursor: string;
   lastError?: string;
+  /** Guard limits this campaign set for itself; the service's settings apply to the rest. */
+  guardLimits?: Partial<GuardLimits>;
+  /** Outcomes of the guard's current window, added in batches by the events consumer. */
+  guardCounts?: GuardCounts;
+  /** When the current guard window began (absent: at launch). */
+  guardWindowStartedAt?: Date;
+  /** Why the guard paused the campaign; set only while it is paused. */
+  pauseReason?: GuardReason;
+  pausedAt?: Date;
   createdAt: Date;
   launchedAt?: Date;
   completedAt?: Date;
@@ -52,10 +75,25 @@ export const campaignSchema = new Schema<CampaignDoc>(
       clicks: { type: Boolean, default: true },
       opens: { type: Boolean, default: true },
     },
-    status: { type: String, required: true, enum: ['draft', 'sending', 'sent', 'failed'] },
+    status: { type: String, required: true, enum: CAMPAIGN_STATES },
     recipientsQueued: { type: Number, default: 0 },
     launchCursor: { type: String, default: '' },
     lastError: { type: String },
+    // No defaults below: an unset limit follows the service setting, even after it changes.
+    guardLimits: {
+      minAttempts: { type: Number },
+      maxHardBounceBasisPoints: { type: Number },
+      maxComplaintBasisPoints: { type: Number },
+    },
+    guardCounts: {
+      delivered: { type: Number },
+      bounced: { type: Number },
+      hardBounced: { type: Number },
+      complained: { type: Number },
+    },
+    guardWindowStartedAt: { type: Date },
+    pauseReason: { type: String, enum: GUARD_REASONS },
+    pausedAt: { type: Date },
     createdAt: { type: Date, required: true },
     launchedAt: { type: Date },
     completedAt: { type: Date },

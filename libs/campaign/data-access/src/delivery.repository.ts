@@ -1,19 +1,17 @@
 // Applies delivery events to per-message documents and counts them for stats.
-import type { AnyBulkWriteOperation, Connection, Model } from 'mongoose';
+// Each write returns the message's outcome before it, so the caller learns by
+// how much the event moved its campaign's guard counts (nothing for a repeat).
+import {
+  nextOutcome,
+  outcomeDelta,
+  type GuardCounts,
+  type MessageOutcome,
+  type OutcomeChange,
+} from '@postline/campaign/domain';
+import type { Connection, Model, UpdateQuery } from 'mongoose';
 import { deliverySchema, type DeliveryDoc } from './delivery.schema';
 
-export type DeliveryChange =
-  | {
-      messageId: string;
-      campaignId: string;
-      status: 'delivered' | 'bounced' | 'deferred';
-      final: boolean;
-    }
-  | {
-      messageId: string;
-      campaignId: string;
-      flag: 'complained' | 'opened' | 'clicked' | 'unsubscribed';
-    };
+export type DeliveryChange = { messageId: string; campaignId: string } & OutcomeChange;
 
 export interface DeliveryCounts {
   delivered: number;
@@ -25,8 +23,46 @@ export interface DeliveryCounts {
   unsubscribed: number;
 }
 
-const DUPLICATE_KEY = 11000;
+/** Receives, per applied change, how much it moved its campaign's guard counts. */
+export type CountsSink = (campaignId: string, delta: GuardCounts) => void;
+
 const WRITE_CHUNK = 20;
+
+/**
+ * The update that stores `nextOutcome` (libs/campaign/domain) for one change.
+ * Every update matches by _id alone and upserts, so no write can fail as a
+ * duplicate: FerretDB v1 ends an unordered batch at its first write error.
+ */
+function updateFor(c: DeliveryChange, now: Date): UpdateQuery<DeliveryDoc> {
+  const base = { campaignId: c.campaignId, updatedAt: now };
+  if ('flag' in c) return { $set: { ...base, [c.flag]: true } };
+  if (!c.final) return { $set: base, $setOnInsert: { status: c.status } };
+  return {
+    $set: {
+      ...base,
+      status: c.status,
+      hardBounce: c.status === 'bounced' && c.hardBounce === true,
+    },
+  };
+}
+
+/** Splits changes into chunks of distinct messages, in order, so one message's changes apply in turn. */
+function chunksOfDistinctMessages(changes: DeliveryChange[]): DeliveryChange[][] {
+  const chunks: DeliveryChange[][] = [];
+  let chunk: DeliveryChange[] = [];
+  let ids = new Set<string>();
+  for (const change of changes) {
+    if (chunk.length >= WRITE_CHUNK || ids.has(change.messageId)) {
+      chunks.push(chunk);
+      chunk = [];
+      ids = new Set();
+    }
+    chunk.push(change);
+    ids.add(change.messageId);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
 export class DeliveryRepository {
   private readonly model: Model<DeliveryDoc>;
@@ -40,54 +76,39 @@ export class DeliveryRepository {
   }
 
   /**
-   * Applies a batch of changes. A deferral never overwrites a final outcome: its
-   * upsert filter excludes final states, and the duplicate-key error that an
-   * upsert then raises against the existing final document is the expected no-op.
+   * Applies a batch of changes, at most 20 writes at a time (each by _id, the
+   * one lookup FerretDB v1 indexes). `sink` hears each applied change's count
+   * delta as soon as its write is durable, so a later failure in the batch loses
+   * none of them; `afterChunk` runs between chunks (the consumer heartbeats there).
    */
-  /** `afterChunk` runs between writes (the consumer heartbeats there on long batches). */
-  async apply(changes: DeliveryChange[], afterChunk?: () => Promise<void>): Promise<void> {
-    if (changes.length === 0) return;
+  async apply(
+    changes: DeliveryChange[],
+    sink: CountsSink,
+    afterChunk?: () => Promise<void>,
+  ): Promise<void> {
     const now = new Date();
-    const ops: AnyBulkWriteOperation<DeliveryDoc>[] = changes.map((c) => {
-      if ('flag' in c) {
-        return {
-          updateOne: {
-            filter: { _id: c.messageId },
-            update: { $set: { [c.flag]: true, campaignId: c.campaignId, updatedAt: now } },
-            upsert: true,
-          },
-        };
-      }
-      const filter = c.final
-        ? { _id: c.messageId }
-        : { _id: c.messageId, status: { $nin: ['delivered', 'bounced'] } };
-      return {
-        updateOne: {
-          filter,
-          update: { $set: { status: c.status, campaignId: c.campaignId, updatedAt: now } },
-          upsert: true,
-        },
-      };
-    });
-    // FerretDB v1 holds a connection per statement of a batched update until the
-    // whole command ends; large batches exhaust its pool and stall the server.
-    for (let i = 0; i < ops.length; i += WRITE_CHUNK) {
-      await this.write(ops.slice(i, i + WRITE_CHUNK));
+    for (const chunk of chunksOfDistinctMessages(changes)) {
+      const results = await Promise.allSettled(chunk.map((c) => this.applyOne(c, now, sink)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       await afterChunk?.();
     }
   }
 
-  private async write(ops: AnyBulkWriteOperation<DeliveryDoc>[]): Promise<void> {
-    try {
-      await this.model.bulkWrite(ops, { ordered: false });
-    } catch (e) {
-      const writeErrors = (e as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
-        .writeErrors;
-      const onlyDuplicates =
-        Array.isArray(writeErrors) &&
-        writeErrors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY);
-      if (!onlyDuplicates) throw e;
-    }
+  private async applyOne(c: DeliveryChange, now: Date, sink: CountsSink): Promise<void> {
+    const before = await this.model
+      .findOneAndUpdate({ _id: c.messageId }, updateFor(c, now), {
+        upsert: true,
+        returnDocument: 'before',
+      })
+      .lean<DeliveryDoc>()
+      .exec();
+    const previous: MessageOutcome | null = before && {
+      status: before.status,
+      hardBounce: before.hardBounce,
+      complained: before.complained,
+    };
+    sink(c.campaignId, outcomeDelta(previous, nextOutcome(previous, c)));
   }
 
   async counts(campaignId: string): Promise<DeliveryCounts> {

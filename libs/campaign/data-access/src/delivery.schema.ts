@@ -6,6 +6,8 @@ export interface DeliveryDoc {
   _id: string;
   campaignId: string;
   status?: 'deferred' | 'delivered' | 'bounced';
+  /** With a bounced status: the bounce was permanent for the address (the guard counts these). */
+  hardBounce?: boolean;
   complained?: boolean;
   opened?: boolean;
   clicked?: boolean;
@@ -18,6 +20,7 @@ export const deliverySchema = new Schema<DeliveryDoc>(
     _id: { type: String, required: true },
     campaignId: { type: String, required: true },
     status: { type: String, enum: ['deferred', 'delivered', 'bounced'] },
+    hardBounce: Boolean,
     complained: Boolean,
     opened: Boolean,
     clicked: Boolean,

@@ -5,6 +5,12 @@ export const CampaignErrorCodes = {
   LIST_NOT_FOUND: 422,
   LIST_EMPTY: 422,
   CAMPAIGN_ALREADY_LAUNCHED: 409,
+  /** Resume of a campaign the guard has not paused (a draft, sending, sent or failed one). */
+  CAMPAIGN_NOT_PAUSED: 409,
+  /** Resume that the guard would undo at once: the window's rate is still over its limit. */
+  CAMPAIGN_GUARD_TRIPPED: 409,
+  /** A gRPC request field out of range or malformed (REST reports these as 400 from its validation). */
+  INVALID_ARGUMENT: 400,
   TEMPLATE_INVALID: 400,
   DEPENDENCY_UNAVAILABLE: 503,
   /** A click or open token that is garbled, too long or names no message. */

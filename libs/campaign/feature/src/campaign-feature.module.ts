@@ -1,12 +1,13 @@
 // Nest wiring of the campaign feature: repositories on the service's database,
-// peer clients, REST and gRPC APIs, the launcher, the events consumer and the
-// click/open tracking endpoints.
+// peer clients, REST and gRPC APIs, the launcher, the events consumer with the
+// campaign guard, and the click/open tracking endpoints.
 import { Module } from '@nestjs/common';
 import { CampaignRepository, DeliveryRepository } from '@postline/campaign/data-access';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import { CampaignController } from './campaign.controller';
 import { CampaignGrpcService } from './campaign.grpc';
+import { CampaignGuard } from './campaign-guard.service';
 import { CampaignLauncher } from './campaign-launcher';
 import { CampaignService } from './campaign.service';
 import { DeliveryEventsConsumer } from './delivery-events.consumer';
@@ -37,6 +38,7 @@ import { TrackingHits } from './tracking-hits.service';
     },
     PeerClients,
     CampaignLauncher,
+    CampaignGuard,
     CampaignService,
     CampaignGrpcService,
     DeliveryEventsConsumer,

@@ -1,9 +1,12 @@
 // REST API of the campaign service (/v1/campaigns). Tenant from the
 // x-postline-tenant header; errors from the catalogue become 4xx with their code.
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import type { CampaignDoc } from '@postline/campaign/data-access';
 import { CampaignError } from '@postline/campaign/domain';
 import { DomainError } from '@postline/platform/http';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
+import { ResumeCampaignDto } from './dto/resume-campaign.dto';
+import { CampaignGuard } from './campaign-guard.service';
 import { CampaignService, type CampaignStatsView } from './campaign.service';
 import { toView, type CampaignView } from './campaign-view';
 
@@ -31,14 +34,21 @@ async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
 
 @Controller('v1/campaigns')
 export class CampaignController {
-  constructor(private readonly campaigns: CampaignService) {}
+  constructor(
+    private readonly campaigns: CampaignService,
+    private readonly guard: CampaignGuard,
+  ) {}
+
+  private view(c: CampaignDoc): CampaignView {
+    return toView(c, this.guard.defaults);
+  }
 
   @Post()
   async create(
     @Headers('x-postline-tenant') tenant: string | undefined,
     @Body() body: CreateCampaignDto,
   ): Promise<CampaignView> {
-    return toView(await mapErrors(() => this.campaigns.create(tenantOf(tenant), body)));
+    return this.view(await mapErrors(() => this.campaigns.create(tenantOf(tenant), body)));
   }
 
   @Get(':campaignId')
@@ -46,7 +56,7 @@ export class CampaignController {
     @Headers('x-postline-tenant') tenant: string | undefined,
     @Param('campaignId') id: string,
   ): Promise<CampaignView> {
-    return toView(await mapErrors(() => this.campaigns.get(tenantOf(tenant), id)));
+    return this.view(await mapErrors(() => this.campaigns.get(tenantOf(tenant), id)));
   }
 
   @Post(':campaignId/launch')
@@ -55,7 +65,18 @@ export class CampaignController {
     @Headers('x-postline-tenant') tenant: string | undefined,
     @Param('campaignId') id: string,
   ): Promise<CampaignView> {
-    return toView(await mapErrors(() => this.campaigns.launch(tenantOf(tenant), id)));
+    return this.view(await mapErrors(() => this.campaigns.launch(tenantOf(tenant), id)));
+  }
+
+  /** Sends a campaign the guard paused again; 409 unless the guard would let it go on. */
+  @Post(':campaignId/resume')
+  @HttpCode(200)
+  async resume(
+    @Headers('x-postline-tenant') tenant: string | undefined,
+    @Param('campaignId') id: string,
+    @Body() body: ResumeCampaignDto,
+  ): Promise<CampaignView> {
+    return this.view(await mapErrors(() => this.campaigns.resume(tenantOf(tenant), id, body)));
   }
 
   @Get(':campaignId/stats')

@@ -1,10 +1,16 @@
 // Campaign lifecycle: create (template stored in render), launch (checks, then
-// hand-off to the launcher), read and stats. Every check happens before the
-// first write, so a refused request leaves nothing behind.
+// hand-off to the launcher), resume after a guard pause, read and stats. Every
+// check happens before the first write, so a refused request leaves nothing behind.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { CampaignError } from '@postline/campaign/domain';
+import {
+  CampaignError,
+  effectiveLimits,
+  guardDecision,
+  ZERO_COUNTS,
+  type GuardLimits,
+} from '@postline/campaign/domain';
 import {
   CampaignRepository,
   DeliveryRepository,
@@ -14,6 +20,7 @@ import {
 import { unary } from '@postline/platform/grpc';
 import { CONFIG } from '@postline/platform/http';
 import type { CampaignFeatureConfig } from './campaign-feature.config';
+import { CampaignGuard } from './campaign-guard.service';
 import { CampaignLauncher } from './campaign-launcher';
 import { isGrpcError, peerFailure } from './grpc-errors';
 import { PeerClients } from './peer-clients';
@@ -29,6 +36,14 @@ export interface NewCampaign {
   sendRatePerSecond?: number;
   trackClicks?: boolean;
   trackOpens?: boolean;
+  /** Guard limits of this campaign; unset ones follow the service settings. */
+  guard?: Partial<GuardLimits>;
+}
+
+/** An operator's resume of a paused campaign: a fresh guard window, other limits, or both. */
+export interface ResumeRequest {
+  resetWindow?: boolean;
+  guard?: Partial<GuardLimits>;
 }
 
 export interface CampaignStatsView extends DeliveryCounts {
@@ -45,11 +60,13 @@ export class CampaignService {
     private readonly campaigns: CampaignRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly launcher: CampaignLauncher,
+    private readonly guard: CampaignGuard,
   ) {}
 
   async create(tenantId: string, input: NewCampaign): Promise<CampaignDoc> {
     await this.requireList(tenantId, input.listId);
     const template = await this.storeTemplate(tenantId, input);
+    const guardLimits = definedLimits(input.guard);
     const doc: CampaignDoc = {
       _id: randomUUID(),
       tenantId,
@@ -61,6 +78,7 @@ export class CampaignService {
       template,
       sendRatePerSecond: input.sendRatePerSecond ?? this.config.POSTLINE_CAMPAIGN_DEFAULT_SEND_RATE,
       tracking: { clicks: input.trackClicks ?? true, opens: input.trackOpens ?? true },
+      ...(guardLimits ? { guardLimits } : {}),
       status: 'draft',
       recipientsQueued: 0,
       launchCursor: '',
@@ -102,6 +120,45 @@ export class CampaignService {
       );
     this.launcher.start(sending);
     return sending;
+  }
+
+  /**
+   * paused → sending. Refused unless the guard would let the campaign go on
+   * under the new limits and window: resuming into an immediate second pause
+   * helps no one.
+   */
+  async resume(tenantId: string, campaignId: string, req: ResumeRequest): Promise<CampaignDoc> {
+    const campaign = await this.get(tenantId, campaignId);
+    if (campaign.status !== 'paused') {
+      throw new CampaignError(
+        'CAMPAIGN_NOT_PAUSED',
+        `campaign ${campaignId} is not paused (status ${campaign.status})`,
+      );
+    }
+    const limits = definedLimits(req.guard);
+    const after = guardDecision(
+      req.resetWindow ? ZERO_COUNTS : (campaign.guardCounts ?? ZERO_COUNTS),
+      effectiveLimits({ ...campaign.guardLimits, ...limits }, this.guard.defaults),
+    );
+    if (after.pause) {
+      const rate =
+        after.reason === 'bounce_rate'
+          ? `hard-bounce rate ${after.rates.hardBounceBasisPoints}`
+          : `complaint rate ${after.rates.complaintBasisPoints}`;
+      throw new CampaignError(
+        'CAMPAIGN_GUARD_TRIPPED',
+        `campaign ${campaignId} would be paused again: its ${rate} basis points is over the limit of ${after.limit}; reset the window or raise the limit`,
+      );
+    }
+    const resumed = await this.campaigns.markResumed(tenantId, campaignId, {
+      limits,
+      resetWindow: req.resetWindow === true,
+      at: new Date(),
+    });
+    if (!resumed)
+      throw new CampaignError('CAMPAIGN_NOT_PAUSED', `campaign ${campaignId} is no longer paused`);
+    this.launcher.start(resumed);
+    return resumed;
   }
 
   async stats(tenantId: string, campaignId: string): Promise<CampaignStatsView> {
@@ -150,4 +207,11 @@ export class CampaignService {
       throw peerFailure('render', e);
     }
   }
+}
+
+/** The limits actually given (a DTO may carry undefined members); undefined when none. */
+function definedLimits(limits?: Partial<GuardLimits>): Partial<GuardLimits> | undefined {
+  if (!limits) return undefined;
+  const given = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+  return Object.keys(given).length > 0 ? (given as Partial<GuardLimits>) : undefined;
 }

@@ -1,6 +1,7 @@
-// Folds mail.events into per-campaign delivery state, in batches. Offsets are
-// committed after the batch's writes, and the writes are idempotent, so a
-// re-delivered batch changes nothing.
+// Folds mail.events into per-campaign delivery state, in batches, and hands the
+// guard the outcome counts each event moved. Offsets are committed after the
+// batch's writes and the guard's per-campaign update, and the writes are
+// idempotent, so a re-delivered batch changes nothing.
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { events } from '@postline/contracts';
 import { DeliveryRepository, type DeliveryChange } from '@postline/campaign/data-access';
@@ -14,6 +15,7 @@ import {
   type ConsumedRecord,
 } from '@postline/platform/kafka';
 import type { MetricsRegistry } from '@postline/platform/metrics';
+import { CampaignGuard } from './campaign-guard.service';
 
 export const CAMPAIGN_EVENTS_GROUP = 'postline-campaign';
 
@@ -24,6 +26,7 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly kafka: KafkaRuntime,
     private readonly deliveries: DeliveryRepository,
+    private readonly guard: CampaignGuard,
     @Inject(METRICS) metrics: MetricsRegistry,
   ) {
     this.applied = metrics.counter(
@@ -57,7 +60,7 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap {
         const base = { messageId: event.messageId, campaignId: event.campaignId };
         changes.push(
           update.kind === 'status'
-            ? { ...base, status: update.status, final: update.final }
+            ? { ...base, status: update.status, final: update.final, hardBounce: event.hardBounce }
             : { ...base, flag: update.flag },
         );
         this.applied.inc({
@@ -70,7 +73,12 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap {
         results.push(e as Error);
       }
     }
-    await this.deliveries.apply(changes, () => context.heartbeat());
+    await this.deliveries.apply(
+      changes,
+      (campaignId, delta) => this.guard.record(campaignId, delta),
+      () => context.heartbeat(),
+    );
+    await this.guard.settle(changes.map((c) => c.campaignId));
     return results;
   }
 }

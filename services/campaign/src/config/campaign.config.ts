@@ -1,4 +1,5 @@
 // Settings of the campaign service (validated at boot; see README "Configuration").
+import { GUARD_LIMIT_BOUNDS } from '@postline/campaign/domain';
 import {
   ConfigValidationError,
   platformSchema,
@@ -51,6 +52,29 @@ export const campaignConfigSchema = {
     kind: 'string',
     default: INSECURE_LOCAL_SIGNING_SECRET,
     doc: "HMAC-SHA256 key that verifies click (/c/) and open (/o/) tokens; must be the same value as render's POSTLINE_RENDER_SIGNING_SECRET; must be set when NODE_ENV=production",
+  },
+  POSTLINE_CAMPAIGN_GUARD_ENABLED: {
+    kind: 'bool',
+    default: 'true',
+    doc: 'pause a sending campaign whose hard-bounce or complaint rate passes its limit (the campaign guard)',
+  },
+  POSTLINE_CAMPAIGN_GUARD_MIN_ATTEMPTS: {
+    kind: 'int',
+    ...GUARD_LIMIT_BOUNDS.minAttempts,
+    default: '500',
+    doc: 'final outcomes (delivered + bounced) a campaign needs before the guard judges its rates; a campaign may set its own',
+  },
+  POSTLINE_CAMPAIGN_GUARD_MAX_HARD_BOUNCE_BASIS_POINTS: {
+    kind: 'int',
+    ...GUARD_LIMIT_BOUNDS.maxHardBounceBasisPoints,
+    default: '500',
+    doc: 'hard bounces per 10,000 final outcomes above which the guard pauses a campaign (500 = 5 %); a campaign may set its own',
+  },
+  POSTLINE_CAMPAIGN_GUARD_MAX_COMPLAINT_BASIS_POINTS: {
+    kind: 'int',
+    ...GUARD_LIMIT_BOUNDS.maxComplaintBasisPoints,
+    default: '10',
+    doc: 'complaints per 10,000 delivered messages above which the guard pauses a campaign (10 = 0.1 %); a campaign may set its own',
   },
 } satisfies EnvSchema;
 

@@ -6,6 +6,12 @@ POSTLINE_RENDER_GRPC_ADDRESS: {{ include "postline.grpcAddress" (dict "root" .ro
 POSTLINE_CAMPAIGN_DEFAULT_SEND_RATE: {{ int64 $cfg.defaultSendRate | quote }}
 POSTLINE_CAMPAIGN_BATCH_SIZE: {{ int64 $cfg.batchSize | quote }}
 POSTLINE_CAMPAIGN_DEFAULT_POOL: {{ $cfg.defaultPool | quote }}
+{{- with $cfg.guard }}
+POSTLINE_CAMPAIGN_GUARD_ENABLED: {{ .enabled | quote }}
+POSTLINE_CAMPAIGN_GUARD_MIN_ATTEMPTS: {{ int64 .minAttempts | quote }}
+POSTLINE_CAMPAIGN_GUARD_MAX_HARD_BOUNCE_BASIS_POINTS: {{ int64 .maxHardBounceBasisPoints | quote }}
+POSTLINE_CAMPAIGN_GUARD_MAX_COMPLAINT_BASIS_POINTS: {{ int64 .maxComplaintBasisPoints | quote }}
+{{- end }}
 {{- with .root.Values.tracking.baseUrl }}
 POSTLINE_TRACKING_BASE_URL: {{ . | quote }}
 {{- end }}

@@ -1,4 +1,5 @@
 // Body of POST /v1/campaigns. Unknown fields are refused by the global pipe.
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
@@ -10,7 +11,9 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
+import { GuardLimitsDto } from './guard-limits.dto';
 
 export class CreateCampaignDto {
   @IsString()
@@ -64,4 +67,10 @@ export class CreateCampaignDto {
   @IsOptional()
   @IsBoolean()
   trackOpens?: boolean;
+
+  /** This campaign's guard limits; unset ones follow POSTLINE_CAMPAIGN_GUARD_*. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GuardLimitsDto)
+  guard?: GuardLimitsDto;
 }
