@@ -3,7 +3,6 @@
 // SMTPUTF8 on MAIL FROM, and what a message needs from the next hop (SMTPUTF8,
 // an 8-bit body) travels with it to the mta, which never downgrades.
 
-
 /** Whether an address (or any header or body text) holds a character outside US-ASCII. */
 export function isNonAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true;
