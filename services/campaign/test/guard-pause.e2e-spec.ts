@@ -4,7 +4,8 @@
 // pause on /metrics, and the launcher produces nothing more for it while a
 // campaign launched after the pause keeps sending. A resume the guard would
 // undo is refused (gRPC); a resume with a fresh window (REST) sends the rest,
-// each recipient once. Real list, render and campaign processes, Kafka and FerretDB.
+// each recipient once. An operator can pause and resume a sending campaign the
+// same way. Real list, render and campaign processes, Kafka and FerretDB.
 import type { ServiceError } from '@grpc/grpc-js';
 import { messageIdFor } from '@postline/campaign/domain';
 import { campaignV1, events } from '@postline/contracts';
@@ -274,6 +275,68 @@ describe('campaign guard', () => {
     const ids = render.seen(ofCampaign(campaignId)).map((r) => requestOf(r).requestId);
     expect(new Set(ids).size).toBe(RECIPIENTS);
     expect(ids.length).toBe(RECIPIENTS);
+  });
+
+  it('pauses a sending campaign at an operator’s request, produces nothing more, and resumes it', async () => {
+    const size = 200;
+    const campaignId = await launch(await listOf('operator', size));
+    await render.waitFor(ofCampaign(campaignId), 10, 30000, 'the first requests');
+    const paused = await httpJson<CampaignView>(
+      'POST',
+      `${campaignUrl}/${campaignId}/pause`,
+      {},
+      headers,
+    );
+    expect(paused.status).toBe(200);
+    expect(paused.body).toMatchObject({ status: 'paused', pauseReason: 'operator' });
+    const queuedAtPause = paused.body.recipientsQueued;
+    expect(queuedAtPause).toBeLessThan(size);
+
+    // As with the guard: a later campaign gets its requests out while the paused one stays put.
+    const sentinel = await launch(await listOf('operator-sentinel', 40));
+    await render.waitFor(ofCampaign(sentinel), 40, 30000, 'the later campaign’s requests');
+    await render.waitFor(ofCampaign(campaignId), queuedAtPause, 30000, 'requests before the pause');
+    expect(render.seen(ofCampaign(campaignId)).length).toBe(queuedAtPause);
+
+    // Only a sending campaign can be paused: 409 over REST, FAILED_PRECONDITION over gRPC.
+    const again = await httpJson<{ code: string }>(
+      'POST',
+      `${campaignUrl}/${campaignId}/pause`,
+      {},
+      headers,
+    );
+    expect([again.status, again.body.code]).toEqual([409, 'CAMPAIGN_NOT_SENDING']);
+    const client = createGrpcClient(campaignV1.CampaignServiceClient, grpcAddress);
+    try {
+      const refused = await unary(client.pauseCampaign.bind(client), {
+        tenantId: tenant,
+        campaignId,
+      }).catch((e: ServiceError) => e);
+      expect(refused).toMatchObject({ code: 9 });
+      expect((refused as ServiceError).details).toContain('CAMPAIGN_NOT_SENDING');
+    } finally {
+      client.close();
+    }
+
+    const resumed = await httpJson<CampaignView>(
+      'POST',
+      `${campaignUrl}/${campaignId}/resume`,
+      {},
+      headers,
+    );
+    expect([resumed.status, resumed.body.status, resumed.body.pauseReason]).toEqual([
+      200,
+      'sending',
+      null,
+    ]);
+    await render.waitFor(ofCampaign(campaignId), size, 60000, 'every recipient’s request');
+    await eventually(
+      async () => ((await read(campaignId)).status === 'sent' ? true : undefined),
+      30000,
+      'the resumed campaign sent',
+    );
+    const ids = render.seen(ofCampaign(campaignId)).map((r) => requestOf(r).requestId);
+    expect([ids.length, new Set(ids).size]).toEqual([size, size]);
   });
 
   it('refuses to resume a campaign the guard did not pause, and bad guard limits', async () => {

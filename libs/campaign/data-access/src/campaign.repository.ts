@@ -1,6 +1,6 @@
 // Reads and state transitions of campaigns. Transitions are single conditional
 // updates (no transactions needed): launching twice cannot both win.
-import type { GuardCounts, GuardLimits, GuardReason } from '@postline/campaign/domain';
+import type { GuardCounts, GuardLimits, PauseReason } from '@postline/campaign/domain';
 import type { Connection, Model } from 'mongoose';
 import { campaignSchema, type CampaignDoc } from './campaign.schema';
 
@@ -90,7 +90,7 @@ export class CampaignRepository {
   }
 
   /** sending → paused with the guard's reason; null when the campaign is not sending. */
-  async markPaused(id: string, reason: GuardReason, at: Date): Promise<CampaignDoc | null> {
+  async markPaused(id: string, reason: PauseReason, at: Date): Promise<CampaignDoc | null> {
     return this.model
       .findOneAndUpdate(
         { _id: id, status: 'sending' },

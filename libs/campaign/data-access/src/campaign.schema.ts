@@ -1,13 +1,13 @@
 // Campaign documents in the campaign service's own database.
 import {
-  GUARD_REASONS,
+  PAUSE_REASONS,
   type GuardCounts,
   type GuardLimits,
-  type GuardReason,
+  type PauseReason,
 } from '@postline/campaign/domain';
 import { Schema } from 'mongoose';
 
-/** draft → sending → sent | failed; sending ⇄ paused (the guard pauses, an operator resumes). */
+/** draft → sending → sent | failed; sending ⇄ paused (the guard or an operator pauses, an operator resumes). */
 export type CampaignState = 'draft' | 'sending' | 'paused' | 'sent' | 'failed';
 export const CAMPAIGN_STATES: readonly CampaignState[] = [
   'draft',
@@ -50,7 +50,7 @@ export interface CampaignDoc {
   /** When the current guard window began (absent: at launch). */
   guardWindowStartedAt?: Date;
   /** Why the guard paused the campaign; set only while it is paused. */
-  pauseReason?: GuardReason;
+  pauseReason?: PauseReason;
   pausedAt?: Date;
   createdAt: Date;
   launchedAt?: Date;
@@ -92,7 +92,7 @@ export const campaignSchema = new Schema<CampaignDoc>(
       complained: { type: Number },
     },
     guardWindowStartedAt: { type: Date },
-    pauseReason: { type: String, enum: GUARD_REASONS },
+    pauseReason: { type: String, enum: PAUSE_REASONS },
     pausedAt: { type: Date },
     createdAt: { type: Date, required: true },
     launchedAt: { type: Date },

@@ -7,6 +7,8 @@ export const CampaignErrorCodes = {
   CAMPAIGN_ALREADY_LAUNCHED: 409,
   /** Resume of a campaign the guard has not paused (a draft, sending, sent or failed one). */
   CAMPAIGN_NOT_PAUSED: 409,
+  /** Pause of a campaign that is not sending (a draft, or one already paused, sent or failed). */
+  CAMPAIGN_NOT_SENDING: 409,
   /** Resume that the guard would undo at once: the window's rate is still over its limit. */
   CAMPAIGN_GUARD_TRIPPED: 409,
   /** A gRPC request field out of range or malformed (REST reports these as 400 from its validation). */

@@ -9,6 +9,10 @@ import type { GuardCounts } from './guard-counts';
 export type GuardReason = 'bounce_rate' | 'complaint_rate';
 export const GUARD_REASONS: readonly GuardReason[] = ['bounce_rate', 'complaint_rate'];
 
+/** Why a campaign is paused: a guard limit, or an operator (PauseCampaign). */
+export type PauseReason = GuardReason | 'operator';
+export const PAUSE_REASONS: readonly PauseReason[] = [...GUARD_REASONS, 'operator'];
+
 export const BASIS_POINTS = 10000;
 
 export interface GuardLimits {

@@ -8,7 +8,7 @@ import {
   type GuardCounts,
   type GuardLimits,
   type GuardRates,
-  type GuardReason,
+  type PauseReason,
 } from '@postline/campaign/domain';
 
 /** The guard's view of a campaign: the limits it runs under and its current window. */
@@ -29,7 +29,7 @@ export interface CampaignView {
   trackOpens: boolean;
   recipientsQueued: number;
   /** Set while the guard holds the campaign paused. */
-  pauseReason: GuardReason | null;
+  pauseReason: PauseReason | null;
   pausedAt: string | null;
   guard: GuardView;
   createdAt: string;
@@ -85,9 +85,10 @@ const STATUS: Record<CampaignDoc['status'], campaignV1.CampaignStatus> = {
   failed: campaignV1.CampaignStatus.CAMPAIGN_STATUS_FAILED,
 };
 
-const REASON: Record<GuardReason, campaignV1.GuardReason> = {
+const REASON: Record<PauseReason, campaignV1.GuardReason> = {
   bounce_rate: campaignV1.GuardReason.GUARD_REASON_BOUNCE_RATE,
   complaint_rate: campaignV1.GuardReason.GUARD_REASON_COMPLAINT_RATE,
+  operator: campaignV1.GuardReason.GUARD_REASON_OPERATOR,
 };
 
 export function toProto(c: CampaignDoc, guardDefaults: GuardLimits): campaignV1.Campaign {

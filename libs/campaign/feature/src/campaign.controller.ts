@@ -68,7 +68,17 @@ export class CampaignController {
     return this.view(await mapErrors(() => this.campaigns.launch(tenantOf(tenant), id)));
   }
 
-  /** Sends a campaign the guard paused again; 409 unless the guard would let it go on. */
+  /** Stops a sending campaign where it is; 409 unless it is sending. */
+  @Post(':campaignId/pause')
+  @HttpCode(200)
+  async pause(
+    @Headers('x-postline-tenant') tenant: string | undefined,
+    @Param('campaignId') id: string,
+  ): Promise<CampaignView> {
+    return this.view(await mapErrors(() => this.campaigns.pause(tenantOf(tenant), id)));
+  }
+
+  /** Sends a paused campaign again; 409 unless the guard would let it go on. */
   @Post(':campaignId/resume')
   @HttpCode(200)
   async resume(

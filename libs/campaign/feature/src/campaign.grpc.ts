@@ -69,6 +69,9 @@ export class CampaignGrpcService implements OnModuleInit {
           ),
         };
       }),
+      pauseCampaign: handle(async (req: campaignV1.PauseCampaignRequest) => ({
+        campaign: proto(await this.campaigns.pause(req.tenantId || 'default', req.campaignId)),
+      })),
       getCampaignStats: handle(async (req: campaignV1.GetCampaignStatsRequest) => {
         const { status: _status, ...counts } = await this.campaigns.stats(
           req.tenantId || 'default',

@@ -161,6 +161,25 @@ export class CampaignService {
     return resumed;
   }
 
+  /**
+   * sending → paused by an operator. The launcher is halted first (a batch in
+   * hand is produced and recorded), so once the pause is visible nothing more
+   * is produced; resume() sends the rest.
+   */
+  async pause(tenantId: string, campaignId: string): Promise<CampaignDoc> {
+    const campaign = await this.get(tenantId, campaignId);
+    const notSending = (status: string) =>
+      new CampaignError(
+        'CAMPAIGN_NOT_SENDING',
+        `campaign ${campaignId} is not sending (status ${status})`,
+      );
+    if (campaign.status !== 'sending') throw notSending(campaign.status);
+    await this.launcher.halt(campaign._id);
+    const paused = await this.campaigns.markPaused(campaign._id, 'operator', new Date());
+    if (!paused) throw notSending((await this.get(tenantId, campaignId)).status);
+    return paused;
+  }
+
   async stats(tenantId: string, campaignId: string): Promise<CampaignStatsView> {
     const campaign = await this.get(tenantId, campaignId);
     const counts = await this.deliveries.counts(campaignId);
