@@ -1,7 +1,7 @@
 // Scenario: a campaign created over gRPC chooses its click and open tracking as
 // one created over REST does: fields left out mean "track", and the choice
 // reaches render in every RenderRequest on mail.render. Real list, render and
-// campaign processes, Kafka and FerretDB.
+// campaign processes, Kafka and FerretDB. MJML campaigns are created the same way.
 import type { ServiceError } from '@grpc/grpc-js';
 import { campaignV1, events } from '@postline/contracts';
 import { createGrpcClient, unary } from '@postline/platform/grpc';
@@ -24,6 +24,7 @@ const requestOf = (r: TappedRecord) => events.RenderRequest.decode(r.message.val
 describe('gRPC CreateCampaign tracking choice', () => {
   const started: ServiceProcess[] = [];
   let listUrl: string;
+  let renderUrl: string;
   let client: campaignV1.CampaignServiceClient;
   let render: TopicTap;
 
@@ -35,6 +36,7 @@ describe('gRPC CreateCampaign tracking choice', () => {
     ]);
     started.push(list, renderService);
     listUrl = list.httpUrl;
+    renderUrl = renderService.httpUrl;
     const campaign = await startService('campaign', {
       ...common,
       POSTLINE_LIST_GRPC_ADDRESS: list.grpcAddress,
@@ -117,6 +119,56 @@ describe('gRPC CreateCampaign tracking choice', () => {
       trackOpens: false,
     });
     expect(renderRequest.tracking).toEqual({ clicks: false, opens: false });
+  });
+
+  it('creates a campaign from MJML: render compiles and stores it, and the campaign sends', async () => {
+    const listId = await oneRecipientList(`mjml-${runId}`);
+    const { campaign } = await unary(client.createCampaign.bind(client), {
+      ...request(listId, {}),
+      html: '',
+      mjml:
+        '<mjml><mj-body><mj-section><mj-column>' +
+        '<mj-text>Hi {{first_name}}</mj-text>' +
+        '</mj-column></mj-section></mj-body></mjml>',
+    });
+    await unary(client.launchCampaign.bind(client), {
+      tenantId: tenant,
+      campaignId: campaign!.campaignId,
+    });
+    const [record] = await render.waitFor(
+      (r) => requestOf(r).campaignId === campaign!.campaignId,
+      1,
+      60000,
+      'render request of the MJML campaign',
+    );
+    const ref = requestOf(record).template!;
+    const stored = await httpJson<{ html: string; mjml: string }>(
+      'GET',
+      `${renderUrl}/v1/templates/${ref.templateId}/versions/${ref.version}`,
+      undefined,
+      { 'x-postline-tenant': tenant },
+    );
+    expect(stored.status).toBe(200);
+    expect(stored.body.mjml).toContain('<mj-text>Hi {{first_name}}</mj-text>');
+    expect(stored.body.html).toMatch(/<html[\s>]/);
+    expect(stored.body.html).toContain('Hi {{first_name}}');
+  });
+
+  it('refuses html and mjml together, and broken MJML naming its line, with INVALID_ARGUMENT', async () => {
+    const listId = await oneRecipientList(`mjml-bad-${runId}`);
+    const both = await unary(client.createCampaign.bind(client), {
+      ...request(listId, {}),
+      mjml: '<mjml><mj-body></mj-body></mjml>',
+    }).catch((e: ServiceError) => e);
+    expect(both).toMatchObject({ code: 3 });
+    expect((both as ServiceError).details).toMatch(/html and mjml are exclusive/);
+    const broken = await unary(client.createCampaign.bind(client), {
+      ...request(listId, {}),
+      html: '',
+      mjml: '<mjml><mj-body><mj-section><mj-buton>x</mj-buton></mj-section></mj-body></mjml>',
+    }).catch((e: ServiceError) => e);
+    expect(broken).toMatchObject({ code: 3 });
+    expect((broken as ServiceError).details).toMatch(/line 1/);
   });
 
   it('refuses a request the REST rules refuse, with INVALID_ARGUMENT naming the field', async () => {

@@ -29,7 +29,9 @@ export interface NewCampaign {
   name: string;
   listId: string;
   subject: string;
-  html: string;
+  /** One of html and mjml (render refuses both, and compiles MJML into the HTML it stores). */
+  html?: string;
+  mjml?: string;
   text?: string;
   fromAddress: string;
   fromName?: string;
@@ -215,7 +217,8 @@ export class CampaignService {
         templateId: '',
         name: input.name,
         subject: input.subject,
-        html: input.html,
+        html: input.html ?? '',
+        mjml: input.mjml,
         text: input.text ?? '',
       });
       if (!res.template) throw new Error('render returned no template reference');

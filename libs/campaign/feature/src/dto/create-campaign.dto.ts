@@ -11,6 +11,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { GuardLimitsDto } from './guard-limits.dto';
@@ -32,10 +33,19 @@ export class CreateCampaignDto {
   @Matches(/^[^\r\n\0]*$/, { message: 'subject must not contain CR, LF or NUL' })
   subject!: string;
 
+  /** The HTML body; required unless `mjml` is given (render compiles that into the HTML). */
+  @ValidateIf((o: CreateCampaignDto) => o.mjml === undefined || o.html !== undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(1024 * 1024)
-  html!: string;
+  html?: string;
+
+  /** MJML source instead of `html`, compiled by render when the campaign is created. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024 * 1024)
+  mjml?: string;
 
   @IsOptional()
   @IsString()
