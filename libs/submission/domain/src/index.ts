@@ -10,5 +10,7 @@ export * from './connection-gate';
 export * from './data-rate';
 export * from './header-from';
 export * from './credential-rates';
+export * from './cidr-list';
 export * from './proxy-allow-list';
+export * from './trusted-networks';
 export * from './proxy-v2';
