@@ -5,7 +5,12 @@
 // IPv4 entry; anything that is not an IP address matches nothing.
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
+/** Verdicts remembered per peer address (a session asks more than once; BlockList checks allocate). */
+const MAX_REMEMBERED = 1024;
+
 export class CidrList {
+  private readonly verdicts = new Map<string, boolean>();
+
   protected constructor(
     private readonly list: BlockList,
     readonly size: number,
@@ -29,6 +34,16 @@ export class CidrList {
 
   contains(address: string | undefined): boolean {
     if (!address || !this.enabled) return false;
+    const known = this.verdicts.get(address);
+    if (known !== undefined) return known;
+    const verdict = this.check(address);
+    // Bounded: past the limit the memory starts over rather than growing with every peer.
+    if (this.verdicts.size >= MAX_REMEMBERED) this.verdicts.clear();
+    this.verdicts.set(address, verdict);
+    return verdict;
+  }
+
+  private check(address: string): boolean {
     const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
     if (isIPv4(plain)) return this.list.check(plain, 'ipv4');
     if (isIPv6(plain)) return this.list.check(plain, 'ipv6');
