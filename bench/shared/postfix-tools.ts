@@ -1,6 +1,7 @@
-// Postfix's smtp-sink (a receiver that accepts and discards) and smtp-source
-// (a load generator) for the MTA benchmark: the sink is where every message
-// is routed, and smtp-source against the same sink is the ceiling.
+// Postfix's smtp-sink (a receiver that accepts and discards: the loopback
+// ceiling) and smtp-source (the load generator), shared by the benchmarks. The
+// mta benchmark routes every message to the sink; the submission benchmark
+// points smtp-source at the service, at a private Postfix smtpd and at the sink.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 
@@ -9,7 +10,7 @@ export interface Sink {
   stop(): void;
 }
 
-function portOpen(port: number): Promise<boolean> {
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port }, () => {
       s.destroy();
@@ -17,6 +18,13 @@ function portOpen(port: number): Promise<boolean> {
     });
     s.on('error', () => resolve(false));
   });
+}
+
+/** Polls until something listens on the loopback port (every 50 ms, up to `ms`). */
+export async function waitForPort(port: number, what: string, ms = 5000): Promise<void> {
+  for (let waited = 0; waited < ms && !(await portOpen(port)); waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
+  if (!(await portOpen(port))) throw new Error(`${what} did not listen on ${port}`);
 }
 
 export async function startSink(port: number): Promise<Sink> {
@@ -27,44 +35,75 @@ export async function startSink(port: number): Promise<Sink> {
     stdio: 'ignore',
     detached: false,
   });
-  process.once('exit', () => child.kill('SIGTERM'));
-  for (let i = 0; i < 100 && !(await portOpen(port)); i++)
-    await new Promise((r) => setTimeout(r, 50));
-  if (!(await portOpen(port))) throw new Error(`smtp-sink did not listen on ${port}`);
-  return { port, stop: () => child.kill('SIGTERM') };
+  const stop = () => child.kill('SIGTERM');
+  process.once('exit', stop);
+  await waitForPort(port, 'smtp-sink');
+  return { port, stop };
+}
+
+export interface SourceLoad {
+  port: number;
+  /** Messages in all. */
+  count: number;
+  /** Body bytes per message (smtp-source -l). */
+  size: number;
+  /** Parallel SMTP sessions (smtp-source -s). */
+  sessions: number;
+  /** true: every session sends message after message (-d); false: one message per connection. */
+  reuse: boolean;
+  from?: string;
+  to?: string;
+  /** smtp-source is killed, and the run fails, after this long. */
+  timeoutMs?: number;
+}
+
+/** Runs smtp-source to completion; resolves with its wall-clock seconds and messages/s. */
+export function smtpSource(load: SourceLoad): Promise<{ seconds: number; rate: number }> {
+  const args = [
+    ...(load.reuse ? ['-d'] : []),
+    '-s',
+    String(load.sessions),
+    '-l',
+    String(load.size),
+    '-m',
+    String(load.count),
+    '-f',
+    load.from ?? 'bench@source.test',
+    '-t',
+    load.to ?? 'sink@sink.test',
+    `127.0.0.1:${load.port}`,
+  ];
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('smtp-source', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4000) stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), load.timeoutMs ?? 600_000);
+    const kill = () => child.kill('SIGKILL');
+    process.once('exit', kill);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      process.removeListener('exit', kill);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // smtp-source only warns about refused transactions; any warning makes the figure suspect.
+      if (code !== 0 || stderr.trim())
+        return reject(
+          new Error(`smtp-source ${args.join(' ')}: ${signal ?? `exit ${code}`}\n${stderr}`),
+        );
+      resolve({ seconds, rate: load.count / seconds });
+    });
+  });
 }
 
 /** Messages/s of smtp-source sending `count` messages of `size` bytes over reused connections. */
-export function smtpSourceRate(
+export async function smtpSourceRate(
   port: number,
   count: number,
   size: number,
   sessions: number,
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(
-      'smtp-source',
-      [
-        '-d',
-        '-s',
-        String(sessions),
-        '-l',
-        String(size),
-        '-m',
-        String(count),
-        '-f',
-        'bench@source.test',
-        '-t',
-        'sink@sink.test',
-        `127.0.0.1:${port}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`smtp-source exited with ${code}`));
-      resolve(count / (Number(process.hrtime.bigint() - started) / 1e9));
-    });
-  });
+  return (await smtpSource({ port, count, size, sessions, reuse: true })).rate;
 }
