@@ -14,10 +14,10 @@ import { retryTopic, parseRetryTiers } from '@postline/mta/feature';
 import { Topics, createKafka, ensureTopics } from '@postline/platform/kafka';
 import { createLogger } from '@postline/platform/logging';
 import { freePort, infra, startService } from '@postline/platform/testing';
-import { topCosts } from './cpu-profile';
-import { startSink, smtpSourceRate } from './postfix-tools';
+import { topCosts } from '../shared/cpu-profile';
+import { startSink, smtpSourceRate } from '../shared/postfix-tools';
 import { FROM_DOMAIN, domainOf, preload } from './preload';
-import { cpuSeconds, peakRssMb, rssMb } from './process-stats';
+import { cpuSeconds, peakRssMb, rssMb } from '../shared/process-stats';
 
 const N = Number(process.env.BENCH_MTA_MESSAGES ?? 100_000);
 const DOMAINS = Number(process.env.BENCH_MTA_DOMAINS ?? 1000);

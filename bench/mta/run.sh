@@ -9,12 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${POSTLINE_RUN_DIR:-$root/.run}/bench-mta"
 cd "$root"
-if ! command -v smtp-sink >/dev/null || ! command -v smtp-source >/dev/null; then
-  echo "installing postfix for smtp-sink/smtp-source" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  apt-get update -qq >&2 && apt-get install -y -qq postfix >&2
-fi
+bash bench/shared/ensure-postfix.sh
 [ -f dist/services/mta/src/main.js ] || npm run build >&2
 npx tsc -p bench/mta/tsconfig.json --outDir "$out" >&2
 TS_NODE_BASEURL="$root/dist" TS_NODE_PROJECT="$root/tsconfig.base.json" \

@@ -34,4 +34,19 @@ describe('ConnectionGate', () => {
     gate.open('a');
     expect(gate.verdict('b')).toBe('TOO_MANY_CONNECTIONS');
   });
+
+  it('holds sessions exempt from the per-client bound to the overall bound, and does not count them per client', () => {
+    const gate = new ConnectionGate({ maxConnections: 4, maxConnectionsPerClient: 1 });
+    gate.open('10.0.0.5', false);
+    gate.open('10.0.0.5', false);
+    expect(gate.verdict('10.0.0.5', false)).toBeUndefined();
+    // The same address on a listener with per-client limits still has its own budget.
+    expect(gate.verdict('10.0.0.5')).toBeUndefined();
+    gate.open('10.0.0.5', false);
+    gate.open('10.0.0.5', false);
+    expect(gate.verdict('10.0.0.5', false)).toBe('TOO_MANY_CONNECTIONS');
+    gate.close('10.0.0.5', false);
+    expect(gate.size).toBe(3);
+    expect(gate.verdict('10.0.0.5', false)).toBeUndefined();
+  });
 });

@@ -10,6 +10,8 @@ export * from './connection-gate';
 export * from './data-rate';
 export * from './header-from';
 export * from './credential-rates';
+export * from './cidr-list';
 export * from './proxy-allow-list';
+export * from './trusted-networks';
 export * from './proxy-v2';
 export * from './mail-extensions';

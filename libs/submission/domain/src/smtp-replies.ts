@@ -60,6 +60,18 @@ export const SmtpReplies = {
     text: 'Queue temporarily unavailable, message not accepted, try again later',
   },
   QUEUED: { code: 250, enhanced: '2.0.0', text: 'Queued as' },
+  /** Trusted listener: the credential it submits as is missing or disabled (a configuration fault). */
+  TRUSTED_IDENTITY_UNAVAILABLE: {
+    code: 451,
+    enhanced: '4.3.5',
+    text: 'Sender identity of the trusted listener is not configured or disabled, try again later',
+  },
+  /** Trusted listener: the peer is outside POSTLINE_SUBMISSION_TRUSTED_NETWORKS (sent instead of a greeting). */
+  UNTRUSTED_NETWORK: {
+    code: 554,
+    enhanced: '5.7.1',
+    text: 'Access denied: this port accepts mail only from trusted networks',
+  },
   // Session-level refusals: sent at the greeting or mid-session, then the connection closes.
   TOO_MANY_CONNECTIONS: {
     code: 421,

@@ -5,13 +5,14 @@
 import * as net from 'node:net';
 import { createLogger } from '@postline/platform/logging';
 import { createMetricsRegistry, type MetricsRegistry } from '@postline/platform/metrics';
-import type { DurableProducer } from '@postline/platform/kafka';
+import type { DurableProducer, OutgoingRecord } from '@postline/platform/kafka';
 import {
   AuthFailureLimiter,
   ConnectionGate,
   CredentialRates,
   hashSecret,
   ProxyAllowList,
+  TrustedNetworks,
   type SecretHash,
 } from '@postline/submission/domain';
 import type { CredentialRecord, CredentialStore } from './credential.store';
@@ -24,7 +25,8 @@ import {
 } from './submission-feature.settings';
 import { SubmissionGuards } from './submission-guards';
 import { SubmissionHandlers } from './submission-session.handlers';
-import { SubmissionMetrics } from './submission.metrics';
+import { SubmissionMetrics, type ListenerKind } from './submission.metrics';
+import { TrustedIdentity } from './trusted-identity';
 
 export const specSettings: SubmissionFeatureSettings = {
   hostname: 'submit.test',
@@ -35,6 +37,9 @@ export const specSettings: SubmissionFeatureSettings = {
   tlsKeyFile: '',
   tlsReloadDebounceMs: 1000,
   proxyAllowedCidrs: '',
+  trustedNetworks: '',
+  trustedPort: 0,
+  trustedCredential: '',
   allowInsecureAuth: true,
   maxMessageBytes: 10000,
   maxRecordBytes: 1_000_000,
@@ -85,7 +90,7 @@ export interface SpecListener {
   guards: SubmissionGuards;
   supervisor: SessionSupervisor;
   registry: MetricsRegistry;
-  sent: Array<{ topic: string; count: number }>;
+  sent: Array<{ topic: string; count: number; records: OutgoingRecord[] }>;
   close(): Promise<void>;
 }
 
@@ -96,25 +101,29 @@ export async function startSpecListener(
   opts: {
     producer?: DurableProducer;
     verifySecret?: (secret: string, stored: SecretHash) => Promise<boolean>;
+    /** Which listener to open (the trusted one needs `trustedNetworks` in the settings). */
+    kind?: ListenerKind;
+    store?: Pick<CredentialStore, 'find'>;
   } = {},
 ): Promise<SpecListener> {
   const settings = { ...specSettings, ...over };
   const cred = await specCredential();
-  const store = {
+  const store = (opts.store ?? {
     find: async (username: string) => (username === cred.username ? cred : null),
-  } as unknown as CredentialStore;
+  }) as unknown as CredentialStore;
   const sent: SpecListener['sent'] = [];
   const producer =
     opts.producer ??
     ({
-      send: async (topic: string, records: unknown[]) => {
-        sent.push({ topic, count: records.length });
+      send: async (topic: string, records: OutgoingRecord[]) => {
+        sent.push({ topic, count: records.length, records });
       },
     } as unknown as DurableProducer);
   const registry = createMetricsRegistry(`submission_spec_${++registries}`);
   const logger = createLogger({ service: 'submission', level: 'silent' });
   const guards = new SubmissionGuards(
     {
+      trustedNetworks: TrustedNetworks.parse(settings.trustedNetworks),
       allowInsecureAuth: settings.allowInsecureAuth,
       maxRecipients: settings.maxRecipients,
       maxCommandLineBytes: settings.maxCommandLineBytes,
@@ -157,8 +166,11 @@ export async function startSpecListener(
     maxMessageBytes: effectiveMessageLimit(settings),
     maxLineBytes: settings.maxLineBytes,
     verifySecret: opts.verifySecret,
+    trusted: settings.trustedNetworks
+      ? new TrustedIdentity(store, settings.trustedCredential)
+      : undefined,
   });
-  const listener = new SubmissionListener('submission', {
+  const listener = new SubmissionListener(opts.kind ?? 'submission', {
     settings,
     handlers,
     supervisor,

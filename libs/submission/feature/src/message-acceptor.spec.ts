@@ -55,6 +55,27 @@ describe('durable acceptance', () => {
     ).resolves.toBeUndefined();
   });
 
+  it('resolves once the outbound parts are durable without waiting for the QUEUED events', async () => {
+    let reportLost: (e: Error) => void = () => undefined;
+    const lost = new Promise<Error>((resolve) => (reportLost = resolve));
+    let reported = false;
+    const p = producer((topic) =>
+      topic === 'mail.events.v1' ? new Promise<void>(() => undefined) : Promise.resolve(),
+    );
+    const acceptor = new MessageAcceptor(p, {
+      timeoutMs: 50,
+      maxRecordBytes: 1_000_000,
+      onEventsLost: (e) => {
+        reported = true;
+        reportLost(e);
+      },
+    });
+    await expect(acceptor.accept(message)).resolves.toBeUndefined();
+    expect(reported).toBe(false);
+    // The events send still has its bound, and missing it is reported.
+    expect(await lost).toBeInstanceOf(AcceptTimeoutError);
+  });
+
   it('reports a produce that succeeds after the deadline, whose 451 will cause a duplicate', async () => {
     let ack: () => void = () => undefined;
     const slow = producer(() => new Promise<void>((resolve) => (ack = resolve)));

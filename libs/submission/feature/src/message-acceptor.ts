@@ -1,7 +1,7 @@
 // Durable acceptance: a message is answered 250 only once every per-domain part
 // is on mail.outbound.v1 with acks=all; on timeout or error the caller answers
 // 451 4.3.0; a part larger than a Kafka record may be is refused for good
-// (552). QUEUED delivery events follow the outbound records. Records go
+// (552). QUEUED delivery events follow the outbound records (not awaited). Records go
 // through a group-commit batcher; one that missed the deadline before it was
 // sent is dropped, but a send cannot be called back: when one already sent
 // still succeeds after the client was told 451, the client's retry will
@@ -67,6 +67,9 @@ function isKafkaTooLarge(e: unknown): boolean {
   return false;
 }
 
+/** A part of the envelope with the message id its record and events carry. */
+type Part = EnvelopePart & { messageId: string };
+
 export class MessageAcceptor {
   private readonly timeoutMs: number;
   private readonly outbound: ProduceBatcher;
@@ -84,7 +87,10 @@ export class MessageAcceptor {
   }
 
   async accept(msg: AcceptedMessage): Promise<void> {
-    const parts = splitByRoutingKey(msg.recipients);
+    const parts = splitByRoutingKey(msg.recipients).map((part) => ({
+      ...part,
+      messageId: partMessageId(msg.queueId, part.routingKey),
+    }));
     const outbound = parts.map((part) => ({
       key: part.routingKey,
       value: encodePayload(events.OutboundMessage, this.outboundOf(msg, part)),
@@ -101,18 +107,20 @@ export class MessageAcceptor {
       if (isKafkaTooLarge(e)) throw new RecordTooLargeError(maxRecordBytes);
       throw e;
     }
-    // The message is durable now; a late events failure must not turn into a 451
-    // that makes the client send it twice, so events get their own bounded send.
+    // The message is durable now, so the client is answered without waiting for its
+    // QUEUED events: they follow in their own bounded send (one more Kafka round trip
+    // the 250 no longer waits for), and their failure is reported, never a 451 that
+    // would make the client send the message twice.
     const queued = this.events.enqueue(parts.flatMap((part) => this.queuedEvents(msg, part)));
-    await withDeadline(queued.done, this.timeoutMs).catch((e: Error) => {
+    void withDeadline(queued.done, this.timeoutMs).catch((e: Error) => {
       queued.abandon();
       this.options.onEventsLost?.(e);
     });
   }
 
-  private outboundOf(msg: AcceptedMessage, part: EnvelopePart): events.OutboundMessage {
+  private outboundOf(msg: AcceptedMessage, part: Part): events.OutboundMessage {
     return events.OutboundMessage.fromPartial({
-      messageId: partMessageId(msg.queueId, part.routingKey),
+      messageId: part.messageId,
       tenantId: msg.tenantId,
       routingKey: part.routingKey,
       envelope: {
@@ -128,8 +136,8 @@ export class MessageAcceptor {
     });
   }
 
-  private queuedEvents(msg: AcceptedMessage, part: EnvelopePart) {
-    const messageId = partMessageId(msg.queueId, part.routingKey);
+  private queuedEvents(msg: AcceptedMessage, part: Part) {
+    const { messageId } = part;
     return part.recipients.map((recipient, index) => ({
       key: messageId,
       value: encodePayload(

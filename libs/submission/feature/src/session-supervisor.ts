@@ -1,6 +1,7 @@
-// All SMTP sessions of the process, across both listeners: admission at
+// All SMTP sessions of the process, across all listeners: admission at
 // connect (the guard dispatcher's CONNECT verdict: draining, locked client,
-// session bounds), the per-session supervision, and the drain on shutdown —
+// session bounds, trusted networks on the trusted port), the per-session
+// supervision, and the drain on shutdown —
 // new sessions get 421 4.3.2, idle ones are closed with it, a DATA in hand may
 // finish (250 or 451) within the grace period, and whatever is left after it
 // is cut, so the process can exit in time.
@@ -26,6 +27,8 @@ export class SessionSupervisor {
   private readonly connections = new Map<string, SupervisedConnection>();
   /** Sessions that passed the connect guards (they count against the limits). */
   private readonly admitted = new Map<string, SupervisedConnection>();
+  /** Admitted sessions from trusted networks: counted overall, not per client. */
+  private readonly exempt = new Set<string>();
   private readonly emptyWaiters = new Set<() => void>();
 
   constructor(private readonly deps: SupervisorDeps) {}
@@ -47,18 +50,29 @@ export class SessionSupervisor {
   ): void {
     const supervised = this.connections.get(session.id);
     if (!supervised) return done();
-    const refusal = this.deps.guards.check({ phase: 'CONNECT', client: supervised.client });
+    const { guards, metrics } = this.deps;
+    const address = session.remoteAddress;
+    const refusal = guards.check({
+      phase: 'CONNECT',
+      client: supervised.client,
+      address,
+      listener,
+    });
     if (refusal) {
       this.deps.logger.info(
         { event: 'smtp_session_refused', session: session.id, listener, reason: refusal.reason },
         'SMTP session refused at connect',
       );
+      // A 421 is counted as it is sent (supervised-connection); other refusals here.
+      if (refusal.responseCode !== 421) metrics.sessionRefused(refusal.reason);
       return done(refusal);
     }
-    this.deps.guards.gate.open(supervised.client);
+    const perClient = !guards.trustedPeer(listener, address);
+    if (!perClient) this.exempt.add(session.id);
+    guards.gate.open(supervised.client, perClient);
     this.admitted.set(session.id, supervised);
     supervised.admitted();
-    this.deps.metrics.sessionOpened(listener);
+    metrics.sessionOpened(listener);
     done();
   }
 
@@ -67,7 +81,7 @@ export class SessionSupervisor {
     this.connections.delete(session.id);
     supervised?.dispose();
     if (supervised && this.admitted.delete(session.id)) {
-      this.deps.guards.gate.close(supervised.client);
+      this.deps.guards.gate.close(supervised.client, !this.exempt.delete(session.id));
       this.deps.metrics.sessionClosed();
       if (this.admitted.size === 0) for (const wake of this.emptyWaiters) wake();
     }

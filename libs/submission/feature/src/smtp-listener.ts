@@ -1,5 +1,7 @@
 // The submission listeners on smtp-server: 587-style (STARTTLS when a certificate
-// is configured, plain for tests) and 465-style implicit TLS (RFC 8314). Each
+// is configured, plain for tests), 465-style implicit TLS (RFC 8314), and, when
+// trusted networks are configured, a plain port without AUTH or TLS where MAIL
+// takes the trusted credential's identity (peers are checked at connect). Each
 // connection the library creates is handed to the session supervisor before its
 // greeting (see supervised-connection.ts for what is tuned and why); sessions
 // are admitted, counted and drained there, across both listeners. A reloaded
@@ -89,7 +91,8 @@ export class SubmissionListener {
 
   private options(): SMTPServerOptions {
     const { settings, handlers, supervisor } = this.deps;
-    const tls = this.deps.tls;
+    const trusted = this.kind === 'trusted';
+    const tls = trusted ? undefined : this.deps.tls;
     const implicit = this.kind === 'submissions';
     return {
       name: settings.hostname,
@@ -97,8 +100,9 @@ export class SubmissionListener {
       secure: implicit,
       ...(tls ?? {}),
       minVersion: 'TLSv1.2',
-      // Without a certificate there is no STARTTLS (never the library's built-in test key).
-      disabledCommands: tls ? [] : ['STARTTLS'],
+      // Without a certificate there is no STARTTLS (never the library's built-in test key);
+      // the trusted port has no AUTH either, so the library does not ask for it before MAIL.
+      disabledCommands: trusted ? ['STARTTLS', 'AUTH'] : tls ? [] : ['STARTTLS'],
       authMethods: ['PLAIN', 'LOGIN'],
       allowInsecureAuth: settings.allowInsecureAuth,
       size: effectiveMessageLimit(settings),
@@ -116,11 +120,13 @@ export class SubmissionListener {
       maxClients: settings.maxConnections,
       closeTimeout: LIBRARY_CLOSE_TIMEOUT_MS,
       // Replaced per peer by the CIDR allow-list below; false keeps PROXY off entirely.
-      useProxy: this.deps.proxyAllowList.enabled,
+      useProxy: !trusted && this.deps.proxyAllowList.enabled,
       onConnect: (session, done) => supervisor.onConnect(session, this.kind, done),
       onClose: (session) => supervisor.onClose(session),
       onAuth: (auth, session, done) => void handlers.onAuth(auth, session, done),
-      onMailFrom: (address, session, done) => handlers.onMailFrom(address, session, done),
+      onMailFrom: trusted
+        ? (address, session, done) => void handlers.onTrustedMailFrom(address, session, done)
+        : (address, session, done) => handlers.onMailFrom(address, session, done),
       onRcptTo: (address, session, done) => handlers.onRcptTo(address, session, done),
       onData: (stream, session, done) => handlers.onData(stream, session, done),
     } as SMTPServerOptions;
@@ -133,7 +139,8 @@ export class SubmissionListener {
    */
   private limitProxyToAllowList(): void {
     const allowList = this.deps.proxyAllowList;
-    if (!allowList.enabled) return;
+    // The trusted port decides on the peer's own address: no PROXY header is read there.
+    if (!allowList.enabled || this.kind === 'trusted') return;
     const server = this.server as unknown as LibraryServer;
     server._expectsProxyHeader = (socket) => allowList.contains(socket.remoteAddress);
     // The library reads v1 only; a v2 header is read here and anything else goes on to it.

@@ -1,7 +1,8 @@
 // The submission feature as one Nest module: credentials over REST and gRPC, the SMTP
-// listeners (opened on boot; on shutdown drained before Kafka disconnects, so a
-// DATA in hand can still be acknowledged) and their readiness. Expects the
-// platform modules (config, logger, metrics, MongoDB, Kafka).
+// listeners (opened on boot — 587 and 465 roles, and the trusted-network port
+// when configured; on shutdown drained before Kafka disconnects, so a DATA in
+// hand can still be acknowledged) and their readiness. Expects the platform
+// modules (config, logger, metrics, MongoDB, Kafka).
 import {
   Inject,
   Injectable,
@@ -21,6 +22,7 @@ import {
   ConnectionGate,
   CredentialRates,
   ProxyAllowList,
+  TrustedNetworks,
 } from '@postline/submission/domain';
 import { CertificateReloader, type TlsMaterial } from './certificate-reloader';
 import { CredentialAdmin } from './credential-admin';
@@ -38,6 +40,23 @@ import {
 import { SubmissionGuards } from './submission-guards';
 import { SubmissionHandlers } from './submission-session.handlers';
 import { SubmissionMetrics } from './submission.metrics';
+import { TrustedIdentity } from './trusted-identity';
+
+/** The trusted listener is configured with networks but without the credential its mail is sent as. */
+export class TrustedListenerConfigError extends Error {
+  readonly code = 'SUBMISSION_TRUSTED_CREDENTIAL_MISSING';
+}
+
+/** The trusted networks, checked for use at boot: a listener needs a credential to submit as. */
+export function trustedNetworksOf(settings: SubmissionFeatureSettings): TrustedNetworks {
+  // A malformed CIDR stops the start-up here, with the entry named.
+  const networks = TrustedNetworks.parse(settings.trustedNetworks);
+  if (networks.enabled && !settings.trustedCredential.trim())
+    throw new TrustedListenerConfigError(
+      'POSTLINE_SUBMISSION_TRUSTED_NETWORKS is set but POSTLINE_SUBMISSION_TRUSTED_CREDENTIAL is empty: name the credential the trusted listener submits as',
+    );
+  return networks;
+}
 
 /** Expired AUTH failures and lockouts are dropped this often. */
 const LIMITER_SWEEP_MS = 60_000;
@@ -76,6 +95,8 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
       [new SubmissionListener('submission', deps), s.smtpPort],
     ];
     if (withTls) plan.push([new SubmissionListener('submissions', deps), s.smtpsPort]);
+    if (this.guards.policy.trustedNetworks?.enabled)
+      plan.push([new SubmissionListener('trusted', deps), s.trustedPort]);
     if (!withTls && !s.allowInsecureAuth)
       this.logger.warn(
         { event: 'smtp_no_tls' },
@@ -89,8 +110,8 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
           event: 'smtp_listening',
           listener: listener.kind,
           port: addr.port,
-          tls: withTls,
-          proxy: proxyAllowList.enabled,
+          tls: withTls && listener.kind !== 'trusted',
+          proxy: proxyAllowList.enabled && listener.kind !== 'trusted',
         },
         'SMTP listener open',
       );
@@ -110,7 +131,10 @@ export class SubmissionListeners implements OnApplicationBootstrap, BeforeApplic
       keyFile: this.settings.tlsKeyFile,
       current,
       debounceMs: this.settings.tlsReloadDebounceMs,
-      apply: (material) => this.listeners.forEach((l) => l.updateCertificate(material)),
+      apply: (material) =>
+        this.listeners
+          .filter((l) => l.kind !== 'trusted')
+          .forEach((l) => l.updateCertificate(material)),
       onResult: (result) => this.metrics.tlsReload(result),
       logger: this.logger,
     });
@@ -167,6 +191,7 @@ export class SubmissionFeatureModule {
           useFactory: () =>
             new SubmissionGuards(
               {
+                trustedNetworks: trustedNetworksOf(settings),
                 allowInsecureAuth: settings.allowInsecureAuth,
                 maxRecipients: settings.maxRecipients,
                 maxCommandLineBytes: settings.maxCommandLineBytes,
@@ -240,6 +265,9 @@ export class SubmissionFeatureModule {
               metrics,
               logger,
               guards,
+              trusted: settings.trustedNetworks.trim()
+                ? new TrustedIdentity(store, settings.trustedCredential.trim())
+                : undefined,
               hostname: settings.hostname,
               maxMessageBytes: effectiveMessageLimit(settings),
               maxLineBytes: settings.maxLineBytes,

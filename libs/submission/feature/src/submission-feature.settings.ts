@@ -16,6 +16,15 @@ export interface SubmissionFeatureSettings {
   tlsReloadDebounceMs: number;
   /** Load balancers (CIDRs) that must send a PROXY v1 or v2 header; empty turns PROXY off. */
   proxyAllowedCidrs: string;
+  /**
+   * Networks (CIDRs) whose clients may submit on the trusted port without AUTH or
+   * TLS; empty (the default) opens no trusted listener.
+   */
+  trustedNetworks: string;
+  /** Trusted listener port (plain SMTP, no AUTH); 0 picks a free port. */
+  trustedPort: number;
+  /** Username of the credential whose tenant, sender domains, limits and rates the trusted listener's mail has. */
+  trustedCredential: string;
   /** Tests only: AUTH over an unencrypted connection. */
   allowInsecureAuth: boolean;
   /** Largest message as configured; see effectiveMessageLimit for the one enforced. */
@@ -28,7 +37,7 @@ export interface SubmissionFeatureSettings {
   /** smtp-server's early-talker pause before the greeting; 0 greets at once. */
   greetingDelayMs: number;
   reverseLookup: boolean;
-  /** Sessions at once across both listeners, and per client address (IPv6: per /64). */
+  /** Sessions at once across all listeners, and per client address (IPv6: per /64; trusted networks exempt). */
   maxConnections: number;
   maxConnectionsPerIp: number;
   /** Idle time allowed while the server waits for the client (RFC 5321 4.5.3.2.7: 5 min). */

@@ -1,4 +1,9 @@
-import { AuthFailureLimiter, ConnectionGate, CredentialRates } from '@postline/submission/domain';
+import {
+  AuthFailureLimiter,
+  ConnectionGate,
+  CredentialRates,
+  TrustedNetworks,
+} from '@postline/submission/domain';
 import type { SMTPServerSession } from 'smtp-server';
 import {
   SubmissionGuards,
@@ -6,6 +11,7 @@ import {
   type GuardPolicy,
   type SubmissionUser,
 } from './submission-guards';
+import type { ListenerKind } from './submission.metrics';
 
 const policy: GuardPolicy = {
   allowInsecureAuth: false,
@@ -52,6 +58,13 @@ const session = (
   }) as unknown as SMTPServerSession;
 
 const codeOf = (e: Error | undefined) => e?.message.split(' ')[0];
+/** A new session from `address` (its own limits key) on `listener`. */
+const connectCheck = (address: string, listener: ListenerKind = 'submission'): GuardCheck => ({
+  phase: 'CONNECT',
+  client: address,
+  address,
+  listener,
+});
 const dataEnd = {
   phase: 'DATA_END' as const,
   session: session({ user }),
@@ -170,28 +183,51 @@ describe('submission guard dispatcher', () => {
     const guards = guardsWith();
     for (let i = 0; i < 2; i++) guards.authLimiter.recordFailure('192.0.2.1', 'app');
     guards.gate.startDraining();
-    const r = guards.check({ phase: 'CONNECT', client: '192.0.2.1' });
+    const r = guards.check(connectCheck('192.0.2.1'));
     expect([r?.responseCode, codeOf(r), r?.reason]).toEqual([421, '4.3.2', 'SHUTTING_DOWN']);
   });
 
   it('refuses a locked-out client at connect with 421 4.7.0', () => {
     const guards = guardsWith();
     for (let i = 0; i < 2; i++) guards.authLimiter.recordFailure('192.0.2.1', `u${i}`);
-    const r = guards.check({ phase: 'CONNECT', client: '192.0.2.1' });
+    const r = guards.check(connectCheck('192.0.2.1'));
     expect([r?.responseCode, codeOf(r), r?.reason]).toEqual([421, '4.7.0', 'AUTH_LOCKED']);
-    expect(guards.check({ phase: 'CONNECT', client: '192.0.2.2' })).toBeUndefined();
+    expect(guards.check(connectCheck('192.0.2.2'))).toBeUndefined();
   });
 
   it('refuses connections over the overall and per-address bounds with 421 4.7.0', () => {
     const guards = guardsWith({}, 3);
     guards.gate.open('a');
     guards.gate.open('a');
-    expect(guards.check({ phase: 'CONNECT', client: 'a' })?.reason).toBe(
-      'TOO_MANY_CONNECTIONS_FROM_IP',
-    );
+    expect(guards.check(connectCheck('a'))?.reason).toBe('TOO_MANY_CONNECTIONS_FROM_IP');
     guards.gate.open('b');
-    const r = guards.check({ phase: 'CONNECT', client: 'c' });
+    const r = guards.check(connectCheck('c'));
     expect([r?.responseCode, codeOf(r), r?.reason]).toEqual([421, '4.7.0', 'TOO_MANY_CONNECTIONS']);
+  });
+
+  it('refuses a peer outside the trusted networks on the trusted port with 554 5.7.1', () => {
+    const guards = guardsWith({ trustedNetworks: TrustedNetworks.parse('10.0.0.0/8') });
+    const r = guards.check(connectCheck('192.0.2.1', 'trusted'));
+    expect([r?.responseCode, codeOf(r), r?.reason]).toEqual([554, '5.7.1', 'UNTRUSTED_NETWORK']);
+    expect(guards.check(connectCheck('10.1.2.3', 'trusted'))).toBeUndefined();
+    // The other ports do not look at the trusted networks.
+    expect(guards.check(connectCheck('192.0.2.1'))).toBeUndefined();
+  });
+
+  it('refuses every peer on the trusted port when no trusted networks are set', () => {
+    expect(checkGuards(connectCheck('127.0.0.1', 'trusted'))?.reason).toBe('UNTRUSTED_NETWORK');
+  });
+
+  it('holds trusted peers on the trusted port to the overall session bound only, and ignores their AUTH lockout', () => {
+    const guards = guardsWith({ trustedNetworks: TrustedNetworks.parse('10.0.0.0/8') }, 3);
+    for (let i = 0; i < 2; i++) guards.authLimiter.recordFailure('10.0.0.5', `u${i}`);
+    expect(guards.check(connectCheck('10.0.0.5'))?.reason).toBe('AUTH_LOCKED');
+    expect(guards.check(connectCheck('10.0.0.5', 'trusted'))).toBeUndefined();
+    guards.gate.open('10.0.0.5', false);
+    guards.gate.open('10.0.0.5', false);
+    expect(guards.check(connectCheck('10.0.0.5', 'trusted'))).toBeUndefined();
+    guards.gate.open('10.0.0.5', false);
+    expect(guards.check(connectCheck('10.0.0.5', 'trusted'))?.reason).toBe('TOO_MANY_CONNECTIONS');
   });
 
   it('refuses AUTH for a locked username with 421 4.7.0 before verifying anything', () => {

@@ -18,8 +18,11 @@ import {
   type DataViolation,
   type FailureOutcome,
   type LongLine,
+  type TrustedNetworks,
 } from '@postline/submission/domain';
 import type { SMTPServerSession } from 'smtp-server';
+import type { CredentialRecord } from './credential.store';
+import type { ListenerKind } from './submission.metrics';
 
 /** What a successful AUTH leaves on the session (smtp-server's session.user). */
 export interface SubmissionUser {
@@ -30,13 +33,28 @@ export interface SubmissionUser {
   /** The credential's own rates; absent means the server's. */
   messagesPerMinute?: number;
   recipientsPerMinute?: number;
+  /** Submitting without AUTH from a trusted network, as the trusted listener's credential. */
+  trustedNetwork?: boolean;
+}
+
+/** What a session may do as this credential (after AUTH, or on the trusted listener). */
+export function credentialUser(cred: CredentialRecord): SubmissionUser {
+  return {
+    username: cred.username,
+    tenantId: cred.tenantId,
+    allowedSenderDomains: cred.allowedSenderDomains,
+    maxRecipients: cred.maxRecipients,
+    messagesPerMinute: cred.messagesPerMinute,
+    recipientsPerMinute: cred.recipientsPerMinute,
+  };
 }
 
 /** RFC 4954 §4: an AUTH command line (with its initial response) may be 12288 octets. */
 export const MAX_AUTH_LINE_BYTES = 12288;
 
 export type GuardCheck =
-  | { phase: 'CONNECT'; client: string }
+  /** `client` is the limits key (clientKey), `address` the peer's own address. */
+  | { phase: 'CONNECT'; client: string; address: string; listener: ListenerKind }
   /** `lineBytes` without CRLF; `auth` for AUTH commands and SASL continuation lines. */
   | { phase: 'COMMAND'; lineBytes: number; auth: boolean }
   | { phase: 'AUTH'; session: SMTPServerSession; client: string; username: string }
@@ -60,10 +78,17 @@ export interface GuardPolicy {
   maxCommandLineBytes: number;
   /** The most any credential may send per minute (and the default of one that sets nothing). */
   rates: RateLimits;
+  /** Who may use the trusted listener; absent or empty: nobody. */
+  trustedNetworks?: TrustedNetworks;
 }
 
 export function userOf(session: SMTPServerSession): SubmissionUser | undefined {
   return session.user as SubmissionUser | undefined;
+}
+
+/** Gives the session its identity (smtp-server's types say a string; it keeps any value). */
+export function setUser(session: SMTPServerSession, user: SubmissionUser): void {
+  (session as unknown as { user: SubmissionUser }).user = user;
 }
 
 /** The key a credential's sending rates count under. */
@@ -82,7 +107,7 @@ export class SubmissionGuards {
   check(check: GuardCheck): SmtpRefusal | undefined {
     switch (check.phase) {
       case 'CONNECT':
-        return this.connect(check.client);
+        return this.connect(check);
       case 'COMMAND': {
         const limit = check.auth ? MAX_AUTH_LINE_BYTES : this.policy.maxCommandLineBytes;
         return check.lineBytes + 2 > limit ? new SmtpRefusal('COMMAND_TOO_LONG') : undefined;
@@ -141,10 +166,23 @@ export class SubmissionGuards {
     return new SmtpRefusal(reason, headerFromRefusalDetail(from));
   }
 
-  private connect(client: string): SmtpRefusal | undefined {
-    const verdict = this.gate.verdict(client);
+  /**
+   * True when the session is on the trusted listener from a trusted network:
+   * it may submit without AUTH and is not held to the per-client session bound.
+   */
+  trustedPeer(listener: ListenerKind, address: string): boolean {
+    return listener === 'trusted' && Boolean(this.policy.trustedNetworks?.contains(address));
+  }
+
+  private connect(check: Extract<GuardCheck, { phase: 'CONNECT' }>): SmtpRefusal | undefined {
+    const { client, listener, address } = check;
+    const trusted = this.trustedPeer(listener, address);
+    if (listener === 'trusted' && !trusted) return new SmtpRefusal('UNTRUSTED_NETWORK');
+    const verdict = this.gate.verdict(client, !trusted);
     if (verdict === 'SHUTTING_DOWN') return new SmtpRefusal(verdict);
-    if (this.authLimiter.lockedScope(client) === 'client') return new SmtpRefusal('AUTH_LOCKED');
+    // An AUTH lockout earned on the public ports guards nothing where no AUTH is asked.
+    if (!trusted && this.authLimiter.lockedScope(client) === 'client')
+      return new SmtpRefusal('AUTH_LOCKED');
     return verdict ? new SmtpRefusal(verdict) : undefined;
   }
 

@@ -1,9 +1,10 @@
 // One handler per SMTP phase (AUTH, MAIL, RCPT, DATA) for smtp-server. Each asks
 // the guard dispatcher first; AUTH records failures with the brute-force
-// limiter and answers them after its growing delay; DATA then runs the line
-// guard, the RFC 6409 fix-ups and durable acceptance, and answers 250 only
-// after Kafka acknowledged.
-import { randomBytes } from 'node:crypto';
+// limiter and answers them after its growing delay; MAIL on the trusted
+// listener first takes the configured credential's identity instead of AUTH;
+// DATA then runs the line guard, the RFC 6409 fix-ups and durable acceptance,
+// and answers 250 only after Kafka acknowledged.
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -28,7 +29,15 @@ import type {
 } from 'smtp-server';
 import type { CredentialStore } from './credential.store';
 import { RecordTooLargeError, type MessageAcceptor } from './message-acceptor';
-import { rateKey, userOf, type SubmissionGuards, type SubmissionUser } from './submission-guards';
+import {
+  credentialUser,
+  rateKey,
+  setUser,
+  userOf,
+  type SubmissionGuards,
+  type SubmissionUser,
+} from './submission-guards';
+import type { TrustedIdentity } from './trusted-identity';
 import type { SubmissionMetrics } from './submission.metrics';
 
 type Done = (err?: Error | null) => void;
@@ -43,6 +52,8 @@ export interface HandlerDeps {
   maxMessageBytes: number;
   /** Message text lines including CRLF (RFC 5321: 1000). */
   maxLineBytes?: number;
+  /** The identity of the trusted listener's mail; absent when that listener is off. */
+  trusted?: TrustedIdentity;
   /** Tests count calls through this; production uses scrypt from the domain. */
   verifySecret?: (secret: string, stored: SecretHash) => Promise<boolean>;
 }
@@ -91,6 +102,39 @@ export class SubmissionHandlers {
 
   onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
     done(this.deps.guards.check({ phase: 'MAIL', session, mailFrom: address.address }));
+  }
+
+  /**
+   * MAIL on the trusted listener (the peer passed the trusted-network check at
+   * connect): each transaction takes the configured credential's current
+   * identity, then MAIL's usual guards (sender domains, rates) apply to it.
+   */
+  async onTrustedMailFrom(
+    address: SMTPServerAddress,
+    session: SMTPServerSession,
+    done: Done,
+  ): Promise<void> {
+    const { trusted, logger } = this.deps;
+    let user: SubmissionUser | undefined;
+    try {
+      user = await trusted?.user();
+    } catch (e) {
+      logger.error({ event: 'smtp_trusted_identity_error', session: session.id, err: e }, 'MAIL');
+      return done(new SmtpRefusal('AUTH_UNAVAILABLE'));
+    }
+    if (!user) {
+      logger.warn(
+        {
+          event: 'smtp_trusted_identity_missing',
+          session: session.id,
+          credential: trusted?.username,
+        },
+        'trusted listener credential missing or disabled',
+      );
+      return done(new SmtpRefusal('TRUSTED_IDENTITY_UNAVAILABLE'));
+    }
+    setUser(session, user);
+    this.onMailFrom(address, session, done);
   }
 
   onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
@@ -151,7 +195,8 @@ export class SubmissionHandlers {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     const user = userOf(session) as SubmissionUser;
-    const queueId = randomBytes(16).toString('hex');
+    // 122 random bits from the runtime's batched entropy pool: no random syscall per message.
+    const queueId = randomUUID().replace(/-/g, '');
     const receivedAt = new Date();
     const cipher = session.tlsOptions as unknown as { name?: string; version?: string } | false;
     const { message } = applySubmissionFixups(raw, {
@@ -159,7 +204,7 @@ export class SubmissionHandlers {
       clientAddress: session.remoteAddress,
       serverName: this.deps.hostname,
       queueId,
-      authenticated: true,
+      authenticated: !user.trustedNetwork,
       tls:
         cipher && cipher.name
           ? { version: cipher.version ?? 'TLS', cipher: cipher.name }
@@ -228,13 +273,6 @@ export class SubmissionHandlers {
     }
     const ok = await verify(secret, cred.secret);
     if (!ok || !cred.enabled) return undefined;
-    return {
-      username: cred.username,
-      tenantId: cred.tenantId,
-      allowedSenderDomains: cred.allowedSenderDomains,
-      maxRecipients: cred.maxRecipients,
-      messagesPerMinute: cred.messagesPerMinute,
-      recipientsPerMinute: cred.recipientsPerMinute,
-    };
+    return credentialUser(cred);
   }
 }

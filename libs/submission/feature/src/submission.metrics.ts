@@ -14,7 +14,9 @@ import {
 } from '@postline/submission/domain';
 import { TLS_RELOAD_RESULTS, type TlsReloadResult } from './certificate-reloader';
 
-export type ListenerKind = 'submission' | 'submissions';
+/** 587 role, 465 role, and the plain no-AUTH port for trusted networks. */
+export type ListenerKind = 'submission' | 'submissions' | 'trusted';
+export const LISTENER_KINDS: ListenerKind[] = ['submission', 'submissions', 'trusted'];
 /** As the chart's PostlineSubmissionAuthFailureSpike alert reads them. */
 export type AuthResult = 'success' | 'failure' | 'refused' | 'locked';
 export type MessageResult = 'accepted' | 'rejected' | 'tempfailed';
@@ -85,7 +87,7 @@ export class SubmissionMetrics {
     );
     if (activeLockouts) this.lockoutGauge(activeLockouts);
     for (const outcome of ['produced', 'failed']) this.late.inc({ outcome }, 0);
-    for (const listener of ['submission', 'submissions']) this.sessions.inc({ listener }, 0);
+    for (const listener of LISTENER_KINDS) this.sessions.inc({ listener }, 0);
     for (const result of ['success', 'failure', 'refused', 'locked']) this.auth.inc({ result }, 0);
     for (const scope of LOCK_SCOPES) this.lockouts.inc({ scope }, 0);
     this.messages.inc({ result: 'accepted', reason: 'QUEUED' }, 0);

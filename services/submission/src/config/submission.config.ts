@@ -57,6 +57,23 @@ export const submissionConfigSchema = {
     default: '',
     doc: 'Comma-separated CIDRs of load balancers that must open each connection with a PROXY protocol v1 or v2 header; empty turns PROXY off',
   },
+  POSTLINE_SUBMISSION_TRUSTED_NETWORKS: {
+    kind: 'string',
+    default: '',
+    doc: 'Comma-separated CIDRs of internal clients that may submit without AUTH or TLS on the trusted port (like Postfix mynetworks); other peers get 554 5.7.1 there at connect; empty (default) opens no trusted port',
+  },
+  POSTLINE_SUBMISSION_TRUSTED_PORT: {
+    kind: 'int',
+    min: 0,
+    max: 65535,
+    default: '38525',
+    doc: 'Trusted port: plain SMTP without AUTH or STARTTLS, only for POSTLINE_SUBMISSION_TRUSTED_NETWORKS; opened only when those are set; 0 picks a free port',
+  },
+  POSTLINE_SUBMISSION_TRUSTED_CREDENTIAL: {
+    kind: 'string',
+    default: '',
+    doc: 'Username of the credential that mail from the trusted port is submitted as (its tenant, sender domains, recipient limit and rates apply); required with POSTLINE_SUBMISSION_TRUSTED_NETWORKS',
+  },
   POSTLINE_SUBMISSION_ALLOW_INSECURE_AUTH: {
     kind: 'bool',
     default: 'false',
@@ -209,6 +226,9 @@ export function submissionFeatureSettings(c: SubmissionConfig): SubmissionFeatur
     tlsKeyFile: c.POSTLINE_SUBMISSION_TLS_KEY_FILE,
     tlsReloadDebounceMs: c.POSTLINE_SUBMISSION_TLS_RELOAD_DEBOUNCE_MS,
     proxyAllowedCidrs: c.POSTLINE_SUBMISSION_PROXY_ALLOWED_CIDRS,
+    trustedNetworks: c.POSTLINE_SUBMISSION_TRUSTED_NETWORKS,
+    trustedPort: c.POSTLINE_SUBMISSION_TRUSTED_PORT,
+    trustedCredential: c.POSTLINE_SUBMISSION_TRUSTED_CREDENTIAL,
     allowInsecureAuth: c.POSTLINE_SUBMISSION_ALLOW_INSECURE_AUTH,
     maxMessageBytes: c.POSTLINE_SUBMISSION_MAX_MESSAGE_BYTES,
     maxRecordBytes: c.POSTLINE_SUBMISSION_MAX_RECORD_BYTES,
