@@ -168,6 +168,9 @@ keeps it 5 s below), so the pod's grace period covers the drain too.
 {{- if and .enabled (lt (int .shutdownGraceMs) (add (int .config.acceptTimeoutMs) 1000)) -}}
 {{- fail (printf "submission.shutdownGraceMs (%d) must be at least submission.config.acceptTimeoutMs + 1000 = %d: a message whose DATA ends during the drain may wait acceptTimeoutMs for Kafka, and closing the listeners and Kafka takes the last second" (int .shutdownGraceMs) (add (int .config.acceptTimeoutMs) 1000)) -}}
 {{- end -}}
+{{- if and .trusted.networks (not .trusted.credential) -}}
+{{- fail "submission.trusted.networks is set: submission.trusted.credential must name the credential that mail on the trusted port is sent as" -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.campaign.enabled (not .Values.render.enabled) -}}
 {{- fail "campaign.enabled needs render.enabled: the campaign service stores templates in the render service" -}}

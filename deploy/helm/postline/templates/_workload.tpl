@@ -347,6 +347,13 @@ spec:
       targetPort: grpc
       protocol: TCP
       appProtocol: kubernetes.io/h2c
+    {{- if and (eq .component "submission") $v.trusted.networks }}
+    - name: smtp-trusted
+      port: {{ $v.trusted.servicePort }}
+      targetPort: smtp-trusted
+      protocol: TCP
+      appProtocol: smtp
+    {{- end }}
 {{- end -}}
 
 {{/* PodDisruptionBudget: keeps voluntary evictions (node drains) to one pod at a time by default. */}}

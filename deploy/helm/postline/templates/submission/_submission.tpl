@@ -32,6 +32,13 @@ POSTLINE_SUBMISSION_AUTH_FAILURE_DELAY_MS: {{ int64 $cfg.auth.failureDelayMs | q
 POSTLINE_SUBMISSION_AUTH_FAILURE_MAX_DELAY_MS: {{ int64 $cfg.auth.failureMaxDelayMs | quote }}
 POSTLINE_SUBMISSION_TLS_RELOAD_DEBOUNCE_MS: {{ int64 $v.tls.reloadDebounceMs | quote }}
 POSTLINE_SUBMISSION_PROXY_ALLOWED_CIDRS: {{ join "," $v.smtp.proxyProtocol.allowedCidrs | quote }}
+{{- with $v.trusted }}
+{{- if .networks }}
+POSTLINE_SUBMISSION_TRUSTED_NETWORKS: {{ join "," .networks | quote }}
+POSTLINE_SUBMISSION_TRUSTED_CREDENTIAL: {{ .credential | quote }}
+POSTLINE_SUBMISSION_TRUSTED_PORT: {{ int64 .containerPort | quote }}
+{{- end }}
+{{- end }}
 {{- if $v.tls.existingSecret }}
 POSTLINE_SUBMISSION_TLS_CERT_FILE: {{ printf "%s/submission-tls/tls.crt" (include "postline.secretsDir" .) | quote }}
 POSTLINE_SUBMISSION_TLS_KEY_FILE: {{ printf "%s/submission-tls/tls.key" (include "postline.secretsDir" .) | quote }}
@@ -45,6 +52,11 @@ POSTLINE_SUBMISSION_TLS_KEY_FILE: {{ printf "%s/submission-tls/tls.key" (include
 - name: smtps
   containerPort: {{ .root.Values.submission.smtp.containerPorts.submissions }}
   protocol: TCP
+{{- if .root.Values.submission.trusted.networks }}
+- name: smtp-trusted
+  containerPort: {{ .root.Values.submission.trusted.containerPort }}
+  protocol: TCP
+{{- end }}
 {{- end -}}
 {{- define "postline.submission.volumes" -}}
 {{- with .root.Values.submission.tls.existingSecret }}
