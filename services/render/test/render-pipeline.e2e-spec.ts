@@ -9,7 +9,6 @@ import { createLogger } from '@postline/platform/logging';
 import { createKafka, deadLetterTopic, encodePayload, Topics } from '@postline/platform/kafka';
 import {
   TopicTap,
-  freePort,
   infra,
   startService,
   type ServiceProcess,
@@ -133,17 +132,13 @@ describe('render pipeline: mail.render.v1 to mail.outbound.v1', () => {
   let client: renderV1.RenderServiceClient;
 
   beforeAll(async () => {
-    render = await startService(
-      'render',
-      {
-        POSTLINE_LOG_LEVEL: 'warn',
-        POSTLINE_RENDER_SIGNING_SECRET: secret,
-        POSTLINE_TRACKING_BASE_URL: trackingBase,
-        POSTLINE_RENDER_BOUNCE_DOMAIN: 'bounces.sender.test',
-        POSTLINE_RENDER_TRACKING: 'true',
-      },
-      { httpPort: await freePort(), grpcPort: await freePort() },
-    );
+    render = await startService('render', {
+      POSTLINE_LOG_LEVEL: 'warn',
+      POSTLINE_RENDER_SIGNING_SECRET: secret,
+      POSTLINE_TRACKING_BASE_URL: trackingBase,
+      POSTLINE_RENDER_BOUNCE_DOMAIN: 'bounces.sender.test',
+      POSTLINE_RENDER_TRACKING: 'true',
+    });
     client = createGrpcClient(renderV1.RenderServiceClient, render.grpcAddress);
     const logger = createLogger({ service: 'render_e2e', level: 'warn' });
     kafka = createKafka({

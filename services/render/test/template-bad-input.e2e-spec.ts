@@ -4,7 +4,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { renderV1 } from '@postline/contracts';
 import { createGrpcClient, unary } from '@postline/platform/grpc';
-import { freePort, startService, type ServiceProcess } from '@postline/platform/testing';
+import { startService, type ServiceProcess } from '@postline/platform/testing';
 import { randomUUID } from 'node:crypto';
 
 const tenantId = `e2e-bad-${randomUUID().slice(0, 8)}`;
@@ -23,11 +23,7 @@ describe('template bad input', () => {
   let client: renderV1.RenderServiceClient;
 
   beforeAll(async () => {
-    render = await startService(
-      'render',
-      { POSTLINE_LOG_LEVEL: 'warn' },
-      { httpPort: await freePort(), grpcPort: await freePort() },
-    );
+    render = await startService('render', { POSTLINE_LOG_LEVEL: 'warn' });
     client = createGrpcClient(renderV1.RenderServiceClient, render.grpcAddress);
   });
 

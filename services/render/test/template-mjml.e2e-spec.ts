@@ -6,7 +6,7 @@
 // stored.
 import { renderV1 } from '@postline/contracts';
 import { createGrpcClient, unary } from '@postline/platform/grpc';
-import { freePort, startService, type ServiceProcess } from '@postline/platform/testing';
+import { startService, type ServiceProcess } from '@postline/platform/testing';
 import { randomUUID } from 'node:crypto';
 
 const tenantId = `e2e-mjml-${randomUUID().slice(0, 8)}`;
@@ -50,11 +50,10 @@ describe('MJML templates', () => {
   let render: ServiceProcess;
 
   beforeAll(async () => {
-    render = await startService(
-      'render',
-      { POSTLINE_LOG_LEVEL: 'warn', POSTLINE_RENDER_MJML_MAX_BYTES: String(MJML_MAX_BYTES) },
-      { httpPort: await freePort(), grpcPort: await freePort() },
-    );
+    render = await startService('render', {
+      POSTLINE_LOG_LEVEL: 'warn',
+      POSTLINE_RENDER_MJML_MAX_BYTES: String(MJML_MAX_BYTES),
+    });
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { renderV1 } from '@postline/contracts';
 import { createGrpcClient, unary } from '@postline/platform/grpc';
-import { freePort, startService, type ServiceProcess } from '@postline/platform/testing';
+import { startService, type ServiceProcess } from '@postline/platform/testing';
 import { randomUUID } from 'node:crypto';
 
 const tenantId = `e2e-versions-${randomUUID().slice(0, 8)}`;
@@ -16,11 +16,7 @@ describe('template versions', () => {
   let client: renderV1.RenderServiceClient;
 
   beforeAll(async () => {
-    render = await startService(
-      'render',
-      { POSTLINE_LOG_LEVEL: 'warn' },
-      { httpPort: await freePort(), grpcPort: await freePort() },
-    );
+    render = await startService('render', { POSTLINE_LOG_LEVEL: 'warn' });
     client = createGrpcClient(renderV1.RenderServiceClient, render.grpcAddress);
   });
 

@@ -5,7 +5,7 @@ import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import { events, listV1 } from '@postline/contracts';
 import { createGrpcClient } from '@postline/platform/grpc';
 import { encodePayload } from '@postline/platform/kafka';
-import { freePort, infra, startService, type ServiceProcess } from '@postline/platform/testing';
+import { infra, startService, type ServiceProcess } from '@postline/platform/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose, { Types, type Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
@@ -30,7 +30,7 @@ export async function startListService(
     POSTLINE_LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  return startService('list', env, { httpPort: await freePort(), grpcPort: await freePort() });
+  return startService('list', env);
 }
 
 /** A tenant no other test (or earlier run) uses, so each scenario sees only its own data. */

@@ -15,13 +15,7 @@ import { events } from '@postline/contracts';
 import { ScriptedSmtpPeer, type PeerScript } from '@postline/mta/testing';
 import { Topics, createKafka, encodePayload } from '@postline/platform/kafka';
 import { createLogger } from '@postline/platform/logging';
-import {
-  eventually,
-  freePort,
-  infra,
-  startService,
-  type ServiceProcess,
-} from '@postline/platform/testing';
+import { eventually, infra, startService, type ServiceProcess } from '@postline/platform/testing';
 import { Partitioners, type Consumer, type Kafka } from 'kafkajs';
 
 export const E2E_DOMAIN_SUFFIX = '.mta-e2e.test';
@@ -67,25 +61,21 @@ export async function startMta(
   env: Record<string, string> = {},
   consumerGroup = `postline-mta-e2e-${randomUUID()}`,
 ): Promise<RunningMta> {
-  const service = await startService(
-    'mta',
-    {
-      POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers,
-      POSTLINE_MONGO_URI: infra.mongoUri,
-      POSTLINE_MTA_ROUTES: routes,
-      POSTLINE_MTA_CONSUMER_GROUP: consumerGroup,
-      POSTLINE_MTA_EHLO_NAME: 'mta.e2e.postline.test',
-      // Each scenario forwards retries with its own group; retry records of earlier runs are due and
-      // go back to mail.outbound, where the catch-all peer finishes them.
-      POSTLINE_MTA_RETRY_CONSUMER_GROUP: `${consumerGroup}-retry`,
-      POSTLINE_MTA_COMMIT_INTERVAL_MS: '20',
-      // A new scenario group handles only what the scenario produces, not the history other runs
-      // left (thousands of records after a load scenario); a takeover group keeps its offsets.
-      POSTLINE_MTA_NEW_GROUP_START: 'latest',
-      ...env,
-    },
-    { httpPort: await freePort(), grpcPort: await freePort() },
-  );
+  const service = await startService('mta', {
+    POSTLINE_KAFKA_BROKERS: infra.kafkaBrokers,
+    POSTLINE_MONGO_URI: infra.mongoUri,
+    POSTLINE_MTA_ROUTES: routes,
+    POSTLINE_MTA_CONSUMER_GROUP: consumerGroup,
+    POSTLINE_MTA_EHLO_NAME: 'mta.e2e.postline.test',
+    // Each scenario forwards retries with its own group; retry records of earlier runs are due and
+    // go back to mail.outbound, where the catch-all peer finishes them.
+    POSTLINE_MTA_RETRY_CONSUMER_GROUP: `${consumerGroup}-retry`,
+    POSTLINE_MTA_COMMIT_INTERVAL_MS: '20',
+    // A new scenario group handles only what the scenario produces, not the history other runs
+    // left (thousands of records after a load scenario); a takeover group keeps its offsets.
+    POSTLINE_MTA_NEW_GROUP_START: 'latest',
+    ...env,
+  });
   return { service, consumerGroup };
 }
 
