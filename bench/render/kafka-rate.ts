@@ -80,7 +80,7 @@ export async function kafkaRate(messages: number): Promise<number> {
         });
       }
     };
-    const warmup = 200;
+    const warmup = 1000;
     await send(0, warmup);
     await counter.reach(warmup, TIMEOUT_MS);
     const started = process.hrtime.bigint();

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   process.stdout.write(`render loop (one core, tracking on): ${round(loop)} msg/s\n`);
   const baseline = await baselineRate();
   process.stdout.write(`baseline handlebars + MailComposer: ${round(baseline)} msg/s\n`);
-  const kafka = await kafkaRate(Number(process.env.BENCH_KAFKA_MESSAGES ?? 5000));
+  const kafka = await kafkaRate(Number(process.env.BENCH_KAFKA_MESSAGES ?? 20000));
   process.stdout.write(`through Kafka (render service): ${round(kafka)} msg/s\n`);
   const result = {
     loop_rate: round(loop),
