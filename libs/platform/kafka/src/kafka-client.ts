@@ -45,28 +45,43 @@ export interface TopicSpec {
 /**
  * Creates missing topics, then waits until every partition of every topic has a
  * leader. Several services boot at once and create the same topics; one that
- * finds a topic another has just created must not use it before its leaders exist.
+ * finds a topic another has just created must not use it before its leaders exist,
+ * and a broker that answers "does not host this topic-partition" while another
+ * service's topic is still being created is asked again, not taken as fatal.
  */
 export async function ensureTopics(
   admin: Admin,
   specs: TopicSpec[],
   timeoutMs = 30000,
 ): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing = specs.filter((s) => !existing.has(s.topic));
-  if (missing.length > 0) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      await createMissing(admin, specs);
+      break;
     } catch (e) {
-      // Another service may have created the same topic between list and create.
-      if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+      if ((e as { retriable?: boolean }).retriable !== true || Date.now() >= deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
   await waitForLeaders(
     admin,
     specs.map((s) => s.topic),
-    timeoutMs,
+    Math.max(deadline - Date.now(), 1000),
   );
+}
+
+async function createMissing(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length === 0) return;
+  try {
+    // Leaders are awaited below, for every topic, with retries of our own.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+  } catch (e) {
+    // Another service may have created the same topic between list and create.
+    if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+  }
 }
 
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
