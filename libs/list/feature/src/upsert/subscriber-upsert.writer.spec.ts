@@ -3,6 +3,8 @@ import { suppressionKeysFor } from '@postline/list/domain';
 import type { ListEventsPublisher } from '../list-events.publisher';
 import { RecordingPublisher } from '../test/feature-fixture';
 import { FakeListStore, silentLogger } from '../test/fake-list-store';
+import { createMetricsRegistry } from '@postline/platform/metrics';
+import { ListMetrics } from '../list.metrics';
 import { mergedFields, SubscriberUpsertWriter, type UpsertRow } from './subscriber-upsert.writer';
 
 function input(row: Record<string, unknown>): SubscriberInput {
@@ -11,23 +13,28 @@ function input(row: Record<string, unknown>): SubscriberInput {
   return checked.value;
 }
 
+let registries = 0;
+
 function setup() {
   const db = new FakeListStore();
   const list = db.addList('t1');
   const publisher = new RecordingPublisher();
+  const registry = createMetricsRegistry(`upsert_writer_unit_${registries++}`);
+  const metrics = new ListMetrics(registry);
   const writer = new SubscriberUpsertWriter(
     db.store(),
     publisher as unknown as ListEventsPublisher,
     silentLogger,
+    metrics,
   );
   const rows = (...specs: Array<Record<string, unknown>>): UpsertRow[] =>
     specs.map((spec, i) => ({ ref: i + 2, input: input(spec) }));
-  return { db, list, publisher, writer, rows };
+  return { db, list, publisher, writer, rows, registry };
 }
 
 describe('SubscriberUpsertWriter', () => {
   it('creates new subscribers on the list with a ledger entry and an event each', async () => {
-    const { db, list, publisher, writer, rows } = setup();
+    const { db, list, publisher, writer, rows, registry } = setup();
     const outcome = await writer.write(
       list,
       rows({ email: 'a@x.io', name: 'A', attributes: { plan: 'pro' } }, { email: 'b@x.io' }),
@@ -41,6 +48,9 @@ describe('SubscriberUpsertWriter', () => {
     expect(db.memberships.map((m) => m.status)).toEqual(['subscribed', 'subscribed']);
     expect(db.consentRecords.map((r) => r.source)).toEqual(['csv_import', 'csv_import']);
     expect(publisher.subscribedFacts).toHaveLength(2);
+    expect(await registry.registry.metrics()).toMatch(
+      /^postline_\w+_subscriber_events_total\{result="produced"\} 2$/m,
+    );
   });
 
   it('reports the same rows again as unchanged and writes nothing new', async () => {

@@ -22,6 +22,7 @@ import { ListEventsPublisher } from '../list-events.publisher';
 import { LIST_STORE } from '../list-feature.options';
 import type { ListStore } from '../list-store';
 import { newSubscriber } from '../subscribe.service';
+import { ListMetrics } from '../list.metrics';
 import { joinList, withoutErased } from './list-join';
 
 export interface UpsertRow {
@@ -63,6 +64,7 @@ export class SubscriberUpsertWriter {
     @Inject(LIST_STORE) private readonly store: ListStore,
     private readonly publisher: ListEventsPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: ListMetrics,
   ) {}
 
   /**
@@ -189,6 +191,7 @@ export class SubscriberUpsertWriter {
         undoEvent: 'upsert_undo_failed',
         ledgerFailed: (problem) => `the consent records could not be written (${problem})`,
         eventsUnavailable: 'the event bus is unavailable',
+        metrics: this.metrics,
       },
       fail,
     );
