@@ -3,7 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { CampaignDoc } from '@postline/campaign/data-access';
 import { campaignV1, serviceProtoFiles } from '@postline/contracts';
-import { GrpcServices } from '@postline/platform/grpc';
+import { answerUnary, GrpcServices } from '@postline/platform/grpc';
 import { CampaignGuard } from './campaign-guard.service';
 import { CampaignService } from './campaign.service';
 import { toProto } from './campaign-view';
@@ -13,12 +13,8 @@ import { toGrpcError } from './grpc-errors';
 import { validated } from './grpc-validation';
 
 function handle<Req, Res>(work: (req: Req) => Promise<Res>) {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-    work(call.request).then(
-      (res) => callback(null, res),
-      (e) => callback(toGrpcError(e)),
-    );
-  };
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) =>
+    answerUnary(call, callback, work, toGrpcError);
 }
 
 /** The limits given (proto3 optional fields: absent ones stay out). */

@@ -5,7 +5,7 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { renderV1, serviceProtoFiles } from '@postline/contracts';
-import { GrpcServices } from '@postline/platform/grpc';
+import { answerUnary, GrpcServices } from '@postline/platform/grpc';
 import { LOGGER } from '@postline/platform/http';
 import { buildMergeData, messageIdFor, RenderError, renderMessage } from '@postline/render/domain';
 import { randomUUID } from 'node:crypto';
@@ -84,9 +84,6 @@ export class RenderGrpcService implements OnModuleInit {
     callback: sendUnaryData<Res>,
     handler: (req: Req) => Promise<Res>,
   ): void {
-    handler(call.request).then(
-      (res) => callback(null, res),
-      (e: unknown) => callback(toGrpcError(e, this.logger, method)),
-    );
+    answerUnary(call, callback, handler, (e) => toGrpcError(e, this.logger, method));
   }
 }

@@ -5,7 +5,7 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { serviceProtoFiles, submissionV1 } from '@postline/contracts';
-import { GrpcServices } from '@postline/platform/grpc';
+import { answerUnary, GrpcServices } from '@postline/platform/grpc';
 import { LOGGER } from '@postline/platform/http';
 import type { Logger } from 'pino';
 import { CredentialAdmin, type CredentialView } from './credential-admin';
@@ -137,20 +137,14 @@ export class CredentialsGrpcService implements OnModuleInit {
     callback: sendUnaryData<Res>,
     handler: (req: Req) => Promise<Res>,
   ): void {
-    Promise.resolve()
-      .then(() => handler(call.request))
-      .then(
-        (res) => callback(null, res),
-        (e: unknown) => {
-          if (e instanceof CredentialError) {
-            const field = e.field;
-            const details = field ? e.message.split(field).join(protoFieldName(field)) : e.message;
-            callback({ code: e.grpcStatus, details });
-            return;
-          }
-          this.logger.error({ event: 'grpc_error', method, err: e }, 'credential call failed');
-          callback({ code: status.INTERNAL, details: 'internal error' });
-        },
-      );
+    answerUnary(call, callback, handler, (e) => {
+      if (e instanceof CredentialError) {
+        const field = e.field;
+        const details = field ? e.message.split(field).join(protoFieldName(field)) : e.message;
+        return { code: e.grpcStatus, details };
+      }
+      this.logger.error({ event: 'grpc_error', method, err: e }, 'credential call failed');
+      return { code: status.INTERNAL, details: 'internal error' };
+    });
   }
 }

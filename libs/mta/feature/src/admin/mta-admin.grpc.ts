@@ -5,7 +5,7 @@ import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js'
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { mtaV1, serviceProtoFiles } from '@postline/contracts';
 import { normalizeDomain } from '@postline/mta/routing';
-import { GrpcServices } from '@postline/platform/grpc';
+import { answerUnary, GrpcServices } from '@postline/platform/grpc';
 import { LOGGER } from '@postline/platform/http';
 import type { Logger } from 'pino';
 import { MtaAdmin, PolicyOverrideRejected } from './mta-admin';
@@ -87,18 +87,11 @@ export class MtaAdminGrpcService implements OnModuleInit {
     callback: sendUnaryData<Res>,
     handler: (req: Req) => Promise<Res>,
   ): void {
-    Promise.resolve()
-      .then(() => handler(call.request))
-      .then(
-        (res) => callback(null, res),
-        (e: unknown) => {
-          if (e instanceof InvalidArgument || e instanceof PolicyOverrideRejected) {
-            callback({ code: status.INVALID_ARGUMENT, details: e.message });
-            return;
-          }
-          this.logger.error({ event: 'grpc_error', method, err: e }, 'admin call failed');
-          callback({ code: status.INTERNAL, details: 'internal error' });
-        },
-      );
+    answerUnary(call, callback, handler, (e) => {
+      if (e instanceof InvalidArgument || e instanceof PolicyOverrideRejected)
+        return { code: status.INVALID_ARGUMENT, details: e.message };
+      this.logger.error({ event: 'grpc_error', method, err: e }, 'admin call failed');
+      return { code: status.INTERNAL, details: 'internal error' };
+    });
   }
 }
