@@ -7,9 +7,6 @@ import { createLogger } from '@postline/platform/logging';
 import { createMetricsRegistry, type MetricsRegistry } from '@postline/platform/metrics';
 import type { DurableProducer, OutgoingRecord } from '@postline/platform/kafka';
 import {
-  AuthFailureLimiter,
-  ConnectionGate,
-  CredentialRates,
   hashSecret,
   ProxyAllowList,
   TrustedNetworks,
@@ -24,6 +21,7 @@ import {
   type SubmissionFeatureSettings,
 } from './submission-feature.settings';
 import { SubmissionGuards } from './submission-guards';
+import { guardsFor } from './submission-guards.factory';
 import { SubmissionHandlers } from './submission-session.handlers';
 import { SubmissionMetrics, type ListenerKind } from './submission.metrics';
 import { TrustedIdentity } from './trusted-identity';
@@ -121,24 +119,7 @@ export async function startSpecListener(
     } as unknown as DurableProducer);
   const registry = createMetricsRegistry(`submission_spec_${++registries}`);
   const logger = createLogger({ service: 'submission', level: 'silent' });
-  const guards = new SubmissionGuards(
-    {
-      trustedNetworks: TrustedNetworks.parse(settings.trustedNetworks),
-      allowInsecureAuth: settings.allowInsecureAuth,
-      maxRecipients: settings.maxRecipients,
-      maxCommandLineBytes: settings.maxCommandLineBytes,
-      rates: {
-        messagesPerMinute: settings.messagesPerMinute,
-        recipientsPerMinute: settings.recipientsPerMinute,
-      },
-    },
-    new ConnectionGate({
-      maxConnections: settings.maxConnections,
-      maxConnectionsPerClient: settings.maxConnectionsPerIp,
-    }),
-    new AuthFailureLimiter(settings.authLimits),
-    new CredentialRates(),
-  );
+  const guards = guardsFor(settings, TrustedNetworks.parse(settings.trustedNetworks));
   const metrics = new SubmissionMetrics(registry, () => guards.authLimiter.activeLockouts());
   const supervisor = new SessionSupervisor({
     guards,

@@ -17,13 +17,7 @@ import type { MetricsRegistry } from '@postline/platform/metrics';
 import { MONGO_CONNECTION } from '@postline/platform/mongo';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import {
-  AuthFailureLimiter,
-  ConnectionGate,
-  CredentialRates,
-  ProxyAllowList,
-  TrustedNetworks,
-} from '@postline/submission/domain';
+import { ProxyAllowList, TrustedNetworks } from '@postline/submission/domain';
 import { CertificateReloader, type TlsMaterial } from './certificate-reloader';
 import { CredentialAdmin } from './credential-admin';
 import { CredentialStore } from './credential.store';
@@ -38,6 +32,7 @@ import {
   type SubmissionFeatureSettings,
 } from './submission-feature.settings';
 import { SubmissionGuards } from './submission-guards';
+import { guardsFor } from './submission-guards.factory';
 import { SubmissionHandlers } from './submission-session.handlers';
 import { SubmissionMetrics } from './submission.metrics';
 import { TrustedIdentity } from './trusted-identity';
@@ -188,25 +183,7 @@ export class SubmissionFeatureModule {
         CredentialsGrpcService,
         {
           provide: SubmissionGuards,
-          useFactory: () =>
-            new SubmissionGuards(
-              {
-                trustedNetworks: trustedNetworksOf(settings),
-                allowInsecureAuth: settings.allowInsecureAuth,
-                maxRecipients: settings.maxRecipients,
-                maxCommandLineBytes: settings.maxCommandLineBytes,
-                rates: {
-                  messagesPerMinute: settings.messagesPerMinute,
-                  recipientsPerMinute: settings.recipientsPerMinute,
-                },
-              },
-              new ConnectionGate({
-                maxConnections: settings.maxConnections,
-                maxConnectionsPerClient: settings.maxConnectionsPerIp,
-              }),
-              new AuthFailureLimiter(settings.authLimits),
-              new CredentialRates(),
-            ),
+          useFactory: () => guardsFor(settings, trustedNetworksOf(settings)),
         },
         {
           provide: SubmissionMetrics,
